@@ -1,0 +1,338 @@
+//! The async client: one shared connection pool, validation before sending, safe retries.
+
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue, RETRY_AFTER, USER_AGENT};
+use url::Url;
+
+use crate::config::ClientConfig;
+use crate::error::{Error, ErrorCode, Result};
+use crate::payload::PaymentPayload;
+use crate::payment::{PaymentLink, PaymentRequest};
+use crate::response::{MAX_RESPONSE_BYTES, decode_payment_response, parse_retry_after};
+
+/// The SDK's own `User-Agent` product token; bindings append theirs through `app_info`.
+pub const USER_AGENT_PREFIX: &str = concat!("cinetpay-rust/", env!("CARGO_PKG_VERSION"));
+
+/// The longest delay between two retries.
+const MAX_RETRY_DELAY: Duration = Duration::from_secs(5);
+
+/// The CinetPay client. Cheap to clone (an `Arc`), safe to share across threads and tasks;
+/// clones share one connection pool.
+///
+/// ```no_run
+/// # async fn run() -> cinetpay::Result<()> {
+/// use cinetpay::{Client, ClientConfig, Currency, PaymentRequest};
+///
+/// let client = Client::new(ClientConfig::from_env()?)?;
+/// let request = PaymentRequest::new("ORDER-1", 100, Currency::Xof, "Order 1")
+///     .notify_url("https://shop.example/notify")
+///     .return_url("https://shop.example/return");
+/// let link = client.init_payment(&request).await?;
+/// println!("{}", link.payment_url);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    config: ClientConfig,
+    payment_endpoint: Url,
+    user_agent: HeaderValue,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("site_id", &self.inner.config.site_id)
+            .field("base_url", &self.inner.config.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Builds a client after checking every setting (a bad one is a `validation_error` naming
+    /// it). Does no I/O.
+    pub fn new(config: ClientConfig) -> Result<Client> {
+        let payment_endpoint = config.validate()?;
+        let mut ua = USER_AGENT_PREFIX.to_owned();
+        if let Some(info) = config.app_info.as_deref().filter(|i| !i.trim().is_empty()) {
+            ua.push(' ');
+            ua.push_str(info.trim());
+        }
+        let user_agent = HeaderValue::from_str(&ua)
+            .map_err(|_| Error::validation("app_info", "must be printable ASCII"))?;
+        let mut builder = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls_config()?)
+            .timeout(config.timeout)
+            .connect_timeout(config.connect_timeout)
+            .tcp_nodelay(true)
+            .pool_idle_timeout(Duration::from_secs(60))
+            // A redirect would re-send the body, apikey included, to another URL.
+            .redirect(reqwest::redirect::Policy::none());
+        if payment_endpoint.scheme() == "http" {
+            // Only loopback hosts get here (the emulator): never route them through a proxy.
+            builder = builder.no_proxy();
+        }
+        let http = builder.build().map_err(|e| {
+            Error::new(ErrorCode::Internal, format!("could not build the HTTP client: {e}"))
+        })?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                config,
+                payment_endpoint,
+                user_agent,
+            }),
+        })
+    }
+
+    /// A client configured from `CINETPAY_*` environment variables
+    /// (see [`ClientConfig::from_env`]).
+    pub fn from_env() -> Result<Client> {
+        Client::new(ClientConfig::from_env()?)
+    }
+
+    /// The configuration this client was built with (its `Debug` masks the keys).
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.config
+    }
+
+    /// The `User-Agent` this client sends.
+    pub fn user_agent(&self) -> &str {
+        self.inner.user_agent.to_str().unwrap_or(USER_AGENT_PREFIX)
+    }
+
+    /// Creates a payment and returns the link to send the customer to.
+    ///
+    /// The request is validated first; nothing is sent if it fails. A connection that fails
+    /// before the request is sent is retried (same `transaction_id`) up to `max_retries` times
+    /// with exponential backoff and jitter. Nothing else is retried: after a timeout the payment
+    /// may exist, and the error says so ([`Error::request_sent`]).
+    pub async fn init_payment(&self, request: &PaymentRequest) -> Result<PaymentLink> {
+        request.validate()?;
+        let config = &self.inner.config;
+        let body = Bytes::from(request.to_json(config.api_key.expose(), &config.site_id));
+        self.post(&self.inner.payment_endpoint, body, &request.transaction_id)
+            .await
+            .map_err(|e| e.redact(config.api_key.expose()))
+    }
+
+    /// Like [`Client::init_payment`], for a payload with CinetPay's field names (as in the
+    /// docs). Its `apikey`/`site_id`, when present, must equal the client's: a payload cannot
+    /// switch accounts, and the error does not echo either value.
+    pub async fn init_payment_payload(&self, payload: &PaymentPayload) -> Result<PaymentLink> {
+        self.check_payload_credentials(payload)?;
+        self.init_payment(&payload.request).await
+    }
+
+    /// Checks a payload's `apikey`/`site_id` against the client's.
+    pub fn check_payload_credentials(&self, payload: &PaymentPayload) -> Result<()> {
+        let config = &self.inner.config;
+        if payload.apikey.as_ref().is_some_and(|k| k.expose() != config.api_key.expose()) {
+            return Err(Error::validation(
+                "apikey",
+                "differs from the client's api_key: remove apikey from the payload (the client \
+                 sends its own) or build a client for that account",
+            ));
+        }
+        if payload.site_id.as_ref().is_some_and(|s| *s != config.site_id) {
+            return Err(Error::validation(
+                "site_id",
+                "differs from the client's site_id: remove site_id from the payload (the client \
+                 sends its own) or build a client for that account",
+            ));
+        }
+        Ok(())
+    }
+
+    async fn post(&self, url: &Url, body: Bytes, transaction_id: &str) -> Result<PaymentLink> {
+        let inner = &*self.inner;
+        let mut attempt: u32 = 0;
+        loop {
+            let sent = inner
+                .http
+                .post(url.clone())
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .header(ACCEPT, HeaderValue::from_static("application/json"))
+                .header(USER_AGENT, inner.user_agent.clone())
+                .body(body.clone())
+                .send()
+                .await;
+            match sent {
+                Ok(response) => return self.read(response, transaction_id).await,
+                // The request never left: retrying with the same transaction_id is safe.
+                Err(e) if e.is_connect() && attempt < inner.config.max_retries => {
+                    tokio::time::sleep(backoff(inner.config.retry_initial_delay, attempt)).await;
+                    attempt += 1;
+                }
+                Err(e) => return Err(self.transport_error(e, transaction_id, attempt)),
+            }
+        }
+    }
+
+    async fn read(&self, mut response: reqwest::Response, transaction_id: &str) -> Result<PaymentLink> {
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_retry_after);
+        let too_large = || {
+            Error::new(
+                ErrorCode::ResponseTooLarge,
+                format!("HTTP {status}: the response is larger than {MAX_RESPONSE_BYTES} bytes"),
+            )
+            .with_http_status(status)
+            .with_request_sent(true)
+        };
+        let declared = response.content_length().unwrap_or(0);
+        if declared > MAX_RESPONSE_BYTES as u64 {
+            return Err(too_large());
+        }
+        // The declared length is at most the cap here, so this cannot allocate more than 1 MiB.
+        let mut body = Vec::with_capacity(declared as usize);
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                        return Err(too_large());
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    return Err(self
+                        .transport_error(e, transaction_id, 0)
+                        .with_http_status(status));
+                }
+            }
+        }
+        decode_payment_response(status, retry_after, &body)
+    }
+
+    fn transport_error(&self, e: reqwest::Error, transaction_id: &str, retries: u32) -> Error {
+        let config = &self.inner.config;
+        let cause = root_cause(&e);
+        let retried = if retries > 0 {
+            format!(" after {} attempts", retries + 1)
+        } else {
+            String::new()
+        };
+        let error = if e.is_connect() {
+            let (code, what) = if e.is_timeout() || cause.contains("timed out") {
+                (
+                    ErrorCode::Timeout,
+                    format!("could not connect within {:?}", config.connect_timeout),
+                )
+            } else {
+                (ErrorCode::Network, format!("could not connect ({cause})"))
+            };
+            Error::new(
+                code,
+                format!("{what}{retried}; the request was not sent, so retrying with the same transaction_id is safe"),
+            )
+            .with_request_sent(false)
+        } else if e.is_timeout() {
+            Error::new(
+                ErrorCode::Timeout,
+                format!(
+                    "no complete response within {:?}; the payment may have been created: check \
+                     transaction {transaction_id:?} before initialising it again",
+                    config.timeout
+                ),
+            )
+            .with_request_sent(true)
+        } else {
+            Error::new(
+                ErrorCode::Network,
+                format!(
+                    "the connection broke after the request was sent ({cause}); the payment may \
+                     have been created: check transaction {transaction_id:?} before initialising \
+                     it again"
+                ),
+            )
+            .with_request_sent(true)
+        };
+        error.with_source(e.without_url())
+    }
+}
+
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+/// Stripe's schedule: `initial × 2^attempt`, capped, then jittered into [50 %, 100 %] but never
+/// under `initial`.
+fn backoff(initial: Duration, attempt: u32) -> Duration {
+    let base = initial
+        .saturating_mul(1u32 << attempt.min(16))
+        .min(MAX_RETRY_DELAY);
+    base.mul_f64(0.5 * (1.0 + fastrand::f64())).max(initial.min(base))
+}
+
+/// rustls with the ring provider and Mozilla's roots bundled in the binary: stale system CA
+/// stores are the documented cause of "certificate has expired" failures, and no
+/// process-global crypto provider is installed that could clash with the host application's.
+fn tls_config() -> Result<rustls::ClientConfig> {
+    static TLS: OnceLock<std::result::Result<rustls::ClientConfig, String>> = OnceLock::new();
+    TLS.get_or_init(|| {
+        let roots = rustls::RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        };
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| e.to_string())?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(config)
+    })
+    .clone()
+    .map_err(|e| Error::new(ErrorCode::Internal, format!("could not set up TLS: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_caps_and_jitters() {
+        let initial = Duration::from_millis(500);
+        for attempt in 0..20 {
+            let d = backoff(initial, attempt);
+            assert!(d >= initial && d <= MAX_RETRY_DELAY, "{attempt}: {d:?}");
+        }
+        let d = backoff(initial, 3);
+        assert!(d >= Duration::from_secs(2) && d <= Duration::from_secs(4), "{d:?}");
+    }
+
+    #[test]
+    fn user_agent_names_sdk_and_app_info() {
+        let c = Client::new(ClientConfig::new("k", "1").app_info("cinetpay-python/0.1.0 CPython/3.11.7"))
+            .expect("client");
+        assert_eq!(
+            c.user_agent(),
+            format!("{USER_AGENT_PREFIX} cinetpay-python/0.1.0 CPython/3.11.7")
+        );
+        assert!(Client::new(ClientConfig::new("k", "1").app_info("é")).is_err());
+    }
+
+    #[test]
+    fn debug_hides_keys() {
+        let c = Client::new(ClientConfig::new("APIKEY-XYZ", "445160").secret_key("SEC-XYZ")).expect("client");
+        let dbg = format!("{c:?} {:?}", c.config());
+        assert!(!dbg.contains("APIKEY-XYZ") && !dbg.contains("SEC-XYZ"), "{dbg}");
+    }
+}

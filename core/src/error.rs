@@ -1,0 +1,378 @@
+//! The one error type of the SDK, and its stable machine codes.
+//!
+//! Every binding (Python, Node, C, Kotlin/Swift) keys off [`ErrorCode::as_str`], so those strings
+//! are part of the public contract: new codes may be added, existing ones never change meaning.
+
+use std::fmt;
+use std::time::Duration;
+
+/// A stable, machine-readable category for an [`Error`].
+///
+/// The string form ([`ErrorCode::as_str`]) is the same in every language the SDK ships to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// A request or configuration field failed a local rule; nothing was sent. See [`Error::field`].
+    Validation,
+    /// CinetPay code 608: a required field is missing, misnamed or invalid.
+    MinimumRequiredField,
+    /// CinetPay code 608 with the currency message: the account does not accept this currency.
+    CurrencyNotAllowed,
+    /// CinetPay code 609 (`AUTH_NOT_FOUND`): the apikey is wrong.
+    AuthNotFound,
+    /// CinetPay code 613 (`ERROR_SITE_ID_NOTVALID`): the site_id is wrong.
+    SiteIdNotValid,
+    /// CinetPay code 624: wrong apikey, or `lock_phone_number` with a bad `customer_phone_number`.
+    ProcessingError,
+    /// HTTP 403 page: usually a request that was not sent as JSON.
+    Forbidden,
+    /// HTTP 429 / `TOO_MANY_REQUEST`: CinetPay throttled the merchant. See [`Error::retry_after`].
+    TooManyRequests,
+    /// Error 1010: the request had no `User-Agent` (the SDK always sends one).
+    UserAgentRequired,
+    /// The HTTP 400 "accès interdit" page: unidentified service or `localhost` URLs.
+    AccessDenied,
+    /// Any other error code returned by CinetPay. See [`Error::api_code`].
+    ApiError,
+    /// HTTP 5xx from CinetPay.
+    ServerError,
+    /// The request timed out. See [`Error::request_sent`] for whether the payment may exist.
+    Timeout,
+    /// The connection failed or broke. See [`Error::request_sent`].
+    Network,
+    /// The response was not what the API documents (HTML, truncated JSON, missing fields).
+    Decode,
+    /// The response body was larger than the SDK accepts (1 MiB).
+    ResponseTooLarge,
+    /// A bug in the SDK, such as a caught panic in a binding. Please report it.
+    Internal,
+}
+
+impl ErrorCode {
+    /// Every code, in declaration order: bindings generate their tables from this list.
+    pub const ALL: &'static [ErrorCode] = &[
+        ErrorCode::Validation,
+        ErrorCode::MinimumRequiredField,
+        ErrorCode::CurrencyNotAllowed,
+        ErrorCode::AuthNotFound,
+        ErrorCode::SiteIdNotValid,
+        ErrorCode::ProcessingError,
+        ErrorCode::Forbidden,
+        ErrorCode::TooManyRequests,
+        ErrorCode::UserAgentRequired,
+        ErrorCode::AccessDenied,
+        ErrorCode::ApiError,
+        ErrorCode::ServerError,
+        ErrorCode::Timeout,
+        ErrorCode::Network,
+        ErrorCode::Decode,
+        ErrorCode::ResponseTooLarge,
+        ErrorCode::Internal,
+    ];
+
+    /// The stable string shared by every language (`"validation_error"`, `"auth_not_found"`, ...).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Validation => "validation_error",
+            ErrorCode::MinimumRequiredField => "minimum_required_field",
+            ErrorCode::CurrencyNotAllowed => "currency_not_allowed",
+            ErrorCode::AuthNotFound => "auth_not_found",
+            ErrorCode::SiteIdNotValid => "site_id_not_valid",
+            ErrorCode::ProcessingError => "processing_error",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::TooManyRequests => "too_many_requests",
+            ErrorCode::UserAgentRequired => "user_agent_required",
+            ErrorCode::AccessDenied => "access_denied",
+            ErrorCode::ApiError => "api_error",
+            ErrorCode::ServerError => "server_error",
+            ErrorCode::Timeout => "timeout",
+            ErrorCode::Network => "network",
+            ErrorCode::Decode => "decode",
+            ErrorCode::ResponseTooLarge => "response_too_large",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// The cause and fix from CinetPay's error table, for codes that come from the API.
+    pub const fn hint(self) -> Option<&'static str> {
+        Some(match self {
+            ErrorCode::MinimumRequiredField => {
+                "A required parameter is missing or misnamed, the body is not JSON, or a value is \
+                 invalid: check the parameter table and the description"
+            }
+            ErrorCode::CurrencyNotAllowed => {
+                "Your account only accepts its own currency (an account created in Cameroon can only \
+                 take XAF): contact your CinetPay account manager"
+            }
+            ErrorCode::AuthNotFound => {
+                "The apikey is not correct: copy it again from the back-office (menu Intégration)"
+            }
+            ErrorCode::SiteIdNotValid => {
+                "The site_id is not correct: copy it again from the back-office (menu Intégration)"
+            }
+            ErrorCode::ProcessingError => {
+                "Either the apikey is wrong (copy it from the back-office, menu Intégration) or \
+                 lock_phone_number is true with a wrong customer_phone_number (set it to false or \
+                 fix the number)"
+            }
+            ErrorCode::Forbidden => "The request must be sent with Content-Type: application/json",
+            ErrorCode::TooManyRequests => {
+                "CinetPay flagged the activity as suspicious: slow down, and initialise each \
+                 payment once with a unique transaction_id"
+            }
+            ErrorCode::UserAgentRequired => "The request must carry a User-Agent header",
+            ErrorCode::AccessDenied => {
+                "Identify your service in the back-office, and never use localhost in notify_url or \
+                 return_url: use your server's IP address instead, e.g. http://127.0.0.1"
+            }
+            ErrorCode::ServerError => {
+                "CinetPay had an internal error: check the payment's status with its transaction_id \
+                 before initialising it again"
+            }
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What CinetPay itself said, kept verbatim for support tickets.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApiDetails {
+    /// CinetPay's `code` (`"608"`, `"609"`, ...), as a string since the API sends it as one.
+    pub code: Option<String>,
+    /// CinetPay's `message` (`"MINIMUM_REQUIRED_FIELDS"`, ...).
+    pub message: Option<String>,
+    /// CinetPay's `description`, which often names the faulty field.
+    pub description: Option<String>,
+    /// CinetPay's `api_response_id`: quote it to CinetPay support.
+    pub api_response_id: Option<String>,
+}
+
+/// The error returned by every fallible operation of the SDK.
+///
+/// Match on [`Error::code`]; the accessors give the details that apply to that code.
+/// Neither `Display` nor `Debug` ever contains the api key or the secret key.
+#[derive(Debug)]
+pub struct Error {
+    code: ErrorCode,
+    message: String,
+    field: Option<String>,
+    http_status: Option<u16>,
+    api: Option<ApiDetails>,
+    retry_after: Option<Duration>,
+    request_sent: Option<bool>,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl Error {
+    /// A new error of `code` with a one-line `message`.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error {
+            code,
+            message: message.into(),
+            field: None,
+            http_status: None,
+            api: None,
+            retry_after: None,
+            request_sent: None,
+            source: None,
+        }
+    }
+
+    /// A local validation error on `field`; `message` says what is wrong and how to fix it.
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let mut e = Error::new(ErrorCode::Validation, message);
+        e.field = Some(field.into());
+        e.request_sent = Some(false);
+        e
+    }
+
+    pub(crate) fn with_http_status(mut self, status: u16) -> Self {
+        self.http_status = Some(status);
+        self
+    }
+
+    pub(crate) fn with_api(mut self, api: ApiDetails) -> Self {
+        self.api = Some(api);
+        self
+    }
+
+    pub(crate) fn with_retry_after(mut self, retry_after: Option<Duration>) -> Self {
+        self.retry_after = retry_after;
+        self
+    }
+
+    pub(crate) fn with_request_sent(mut self, sent: bool) -> Self {
+        self.request_sent = Some(sent);
+        self
+    }
+
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    /// Replaces every occurrence of `secret` in the texts that came from the server, in case
+    /// CinetPay ever echoes the apikey back.
+    pub(crate) fn redact(mut self, secret: &str) -> Self {
+        // Too short a secret would mangle ordinary words; real apikeys are long.
+        if secret.len() < 8 {
+            return self;
+        }
+        let scrub = |s: &mut String| {
+            if s.contains(secret) {
+                *s = s.replace(secret, "***");
+            }
+        };
+        scrub(&mut self.message);
+        if let Some(api) = &mut self.api {
+            for s in [&mut api.code, &mut api.message, &mut api.description, &mut api.api_response_id]
+                .into_iter()
+                .flatten()
+            {
+                scrub(s);
+            }
+        }
+        self
+    }
+
+    /// The stable category of this error.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// A one-line, human-readable explanation (without the code prefix).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// For validation errors: the request or configuration field at fault (e.g. `"amount"`).
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+
+    /// The HTTP status of the response, when there was one.
+    pub fn http_status(&self) -> Option<u16> {
+        self.http_status
+    }
+
+    /// CinetPay's own code, message, description and response id, when the API answered.
+    pub fn api(&self) -> Option<&ApiDetails> {
+        self.api.as_ref()
+    }
+
+    /// CinetPay's code (`"608"`, ...), when the API answered with one.
+    pub fn api_code(&self) -> Option<&str> {
+        self.api.as_ref()?.code.as_deref()
+    }
+
+    /// CinetPay's `description`, when the API sent one.
+    pub fn description(&self) -> Option<&str> {
+        self.api.as_ref()?.description.as_deref()
+    }
+
+    /// CinetPay's `api_response_id`, when the API sent one.
+    pub fn api_response_id(&self) -> Option<&str> {
+        self.api.as_ref()?.api_response_id.as_deref()
+    }
+
+    /// For `too_many_requests`: how long CinetPay asked to wait (`Retry-After`), when it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// Whether the request reached CinetPay. `Some(true)` on a timeout or broken connection means
+    /// the payment may exist: check its status before initialising it again.
+    pub fn request_sent(&self) -> Option<bool> {
+        self.request_sent
+    }
+
+    /// The cause and fix from CinetPay's error table, when this error comes from it.
+    pub fn hint(&self) -> Option<&'static str> {
+        self.code.hint()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.code)?;
+        if let Some(field) = &self.field {
+            write!(f, "{field}: ")?;
+        }
+        f.write_str(&self.message)?;
+        if let Some(id) = self.api_response_id() {
+            write!(f, " (api_response_id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// Shorthand for `std::result::Result<T, cinetpay::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_snake_case() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            let s = code.as_str();
+            assert!(seen.insert(s), "duplicate code {s}");
+            assert!(s.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{s}");
+        }
+    }
+
+    #[test]
+    fn display_is_one_line_with_code_field_and_response_id() {
+        let e = Error::validation("amount", "must be a multiple of 5 (got 102): use 100 or 105");
+        assert_eq!(
+            e.to_string(),
+            "validation_error: amount: must be a multiple of 5 (got 102): use 100 or 105"
+        );
+        let e = Error::new(ErrorCode::AuthNotFound, "AUTH_NOT_FOUND").with_api(ApiDetails {
+            api_response_id: Some("1632143554.8513".into()),
+            ..ApiDetails::default()
+        });
+        assert_eq!(
+            e.to_string(),
+            "auth_not_found: AUTH_NOT_FOUND (api_response_id 1632143554.8513)"
+        );
+        assert!(!e.to_string().contains('\n'));
+    }
+
+    #[test]
+    fn api_codes_carry_the_docs_hint() {
+        for code in [
+            ErrorCode::MinimumRequiredField,
+            ErrorCode::CurrencyNotAllowed,
+            ErrorCode::AuthNotFound,
+            ErrorCode::SiteIdNotValid,
+            ErrorCode::ProcessingError,
+            ErrorCode::Forbidden,
+            ErrorCode::TooManyRequests,
+            ErrorCode::UserAgentRequired,
+            ErrorCode::AccessDenied,
+        ] {
+            assert!(code.hint().is_some(), "{code} has no hint");
+        }
+        assert!(ErrorCode::Validation.hint().is_none());
+    }
+}

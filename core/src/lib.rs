@@ -1,0 +1,45 @@
+//! # cinetpay
+//!
+//! A client for CinetPay's payment API (`https://api-checkout.cinetpay.com/v2/payment`):
+//! every request is validated against CinetPay's documented rules before it is sent, errors are
+//! typed with CinetPay's own codes plus the documented cause and fix, TLS uses bundled roots,
+//! and retries never risk a double payment.
+//!
+//! ```no_run
+//! # async fn run() -> cinetpay::Result<()> {
+//! use cinetpay::{Client, ClientConfig, Currency, PaymentRequest};
+//!
+//! let client = Client::new(ClientConfig::new("YOUR_APIKEY", "YOUR_SITE_ID"))?;
+//! let request = PaymentRequest::new("ORDER-1", 100, Currency::Xof, "Order 1")
+//!     .notify_url("https://shop.example/notify")
+//!     .return_url("https://shop.example/return");
+//! match client.init_payment(&request).await {
+//!     Ok(link) => println!("send the customer to {}", link.payment_url),
+//!     Err(e) => eprintln!("{e} (hint: {})", e.hint().unwrap_or("-")),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Without an async runtime, use [`blocking::Client`]. To test without a CinetPay account, run
+//! the `cinetpay-emulator` crate and point [`ClientConfig::base_url`] at it.
+
+pub mod blocking;
+mod client;
+mod config;
+mod error;
+mod payload;
+mod payment;
+pub mod response;
+pub mod validate;
+
+pub use client::{Client, USER_AGENT_PREFIX};
+pub use config::{
+    ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
+    MAX_RETRIES_LIMIT, Secret,
+};
+pub use error::{ApiDetails, Error, ErrorCode, Result};
+pub use payload::{FIELDS, PaymentPayload};
+pub use payment::{Channels, Currency, InvoiceData, Lang, PaymentLink, PaymentRequest};
+
+/// This crate's version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

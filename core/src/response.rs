@@ -1,0 +1,294 @@
+//! Decoding CinetPay's answer to `POST /v2/payment` into a [`PaymentLink`] or a typed [`Error`].
+//!
+//! CinetPay reports errors in three ways, all handled here: a JSON envelope with a non-`201`
+//! `code` (with HTTP 200 or 4xx alike), an HTML or text page from its front (403, error 1010,
+//! the 400 "accès interdit" page, 5xx), and HTTP 429 with or without a body.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::{ApiDetails, Error, ErrorCode, Result};
+use crate::payment::PaymentLink;
+
+/// The largest response body the SDK reads; a larger one is a `response_too_large` error.
+pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+
+#[derive(Deserialize)]
+struct Envelope {
+    code: Option<Value>,
+    message: Option<Value>,
+    description: Option<Value>,
+    data: Option<Value>,
+    api_response_id: Option<Value>,
+}
+
+/// A string, or a number written as one: CinetPay sends codes as `"608"` but some endpoints
+/// send `0` or `201`.
+fn text(v: Option<Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Decodes one response. `retry_after` is the parsed `Retry-After` header, if any.
+pub fn decode_payment_response(
+    status: u16,
+    retry_after: Option<Duration>,
+    body: &[u8],
+) -> Result<PaymentLink> {
+    let trimmed = body.trim_ascii_start();
+    let looks_json = trimmed.first().is_some_and(|b| *b == b'{' || *b == b'[');
+    if !looks_json {
+        return Err(page_error(status, retry_after, body));
+    }
+    let envelope: Envelope = match serde_json::from_slice(trimmed) {
+        Ok(env) => env,
+        Err(e) if status >= 500 => return Err(server_error(status, None).with_source(e)),
+        Err(e) => {
+            return Err(Error::new(
+                ErrorCode::Decode,
+                format!("HTTP {status}: the response is not valid JSON ({e})"),
+            )
+            .with_http_status(status)
+            .with_request_sent(true)
+            .with_source(e));
+        }
+    };
+    let api = ApiDetails {
+        code: text(envelope.code),
+        message: text(envelope.message),
+        description: text(envelope.description),
+        api_response_id: text(envelope.api_response_id),
+    };
+    if api.code.as_deref() == Some("201") {
+        return link(envelope.data, api.api_response_id).map_err(|e| e.with_http_status(status));
+    }
+    if (200..300).contains(&status) && api.code.is_none() {
+        return Err(decode_error(status, "the JSON response has no code"));
+    }
+    Err(api_error(status, retry_after, api))
+}
+
+fn link(data: Option<Value>, api_response_id: Option<String>) -> Result<PaymentLink> {
+    let field = |name: &str| {
+        data.as_ref()
+            .and_then(|d| d.get(name))
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    match (field("payment_token"), field("payment_url")) {
+        (Some(payment_token), Some(payment_url)) => Ok(PaymentLink {
+            payment_token,
+            payment_url,
+            api_response_id,
+        }),
+        _ => Err(Error::new(
+            ErrorCode::Decode,
+            "code 201 (CREATED) without data.payment_token and data.payment_url",
+        )
+        .with_request_sent(true)),
+    }
+}
+
+fn api_error(status: u16, retry_after: Option<Duration>, api: ApiDetails) -> Error {
+    let code = match api.code.as_deref() {
+        Some("608") if mentions_account_currency(&api) => ErrorCode::CurrencyNotAllowed,
+        Some("608") => ErrorCode::MinimumRequiredField,
+        Some("609") => ErrorCode::AuthNotFound,
+        Some("613") => ErrorCode::SiteIdNotValid,
+        Some("624") => ErrorCode::ProcessingError,
+        Some("429") => ErrorCode::TooManyRequests,
+        Some("1010") => ErrorCode::UserAgentRequired,
+        _ if status == 429 => ErrorCode::TooManyRequests,
+        _ if status >= 500 => ErrorCode::ServerError,
+        _ => ErrorCode::ApiError,
+    };
+    let mut message = String::from("CinetPay answered");
+    for part in [&api.code, &api.message].into_iter().flatten() {
+        message.push(' ');
+        message.push_str(part.trim());
+    }
+    if let Some(d) = api.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        message.push_str(": ");
+        message.push_str(d);
+    }
+    Error::new(code, message)
+        .with_http_status(status)
+        .with_retry_after(retry_after.filter(|_| code == ErrorCode::TooManyRequests))
+        .with_request_sent(true)
+        .with_api(api)
+}
+
+fn mentions_account_currency(api: &ApiDetails) -> bool {
+    [&api.message, &api.description].into_iter().flatten().any(|t| {
+        let t = t.to_ascii_lowercase();
+        t.contains("currency") && t.contains("account")
+    })
+}
+
+/// An answer that is not CinetPay's JSON: a page from its front end, or garbage.
+fn page_error(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Error {
+    let snippet = snippet(body);
+    let (code, message) = match status {
+        403 if snippet.contains("1010") => (
+            ErrorCode::UserAgentRequired,
+            format!("HTTP 403, error 1010: CinetPay refused a request without User-Agent ({snippet})"),
+        ),
+        403 => (ErrorCode::Forbidden, format!("HTTP 403: {snippet}")),
+        429 => (ErrorCode::TooManyRequests, "HTTP 429: too many requests".to_owned()),
+        400 => (ErrorCode::AccessDenied, format!("HTTP 400 access denied page: {snippet}")),
+        500..=599 => return server_error(status, Some(&snippet)),
+        300..=399 => (
+            ErrorCode::Decode,
+            format!("HTTP {status}: unexpected redirect (redirects are not followed): check base_url"),
+        ),
+        _ => (
+            ErrorCode::Decode,
+            format!("HTTP {status}: expected CinetPay's JSON, got {snippet}"),
+        ),
+    };
+    Error::new(code, message)
+        .with_http_status(status)
+        .with_retry_after(retry_after.filter(|_| code == ErrorCode::TooManyRequests))
+        .with_request_sent(true)
+}
+
+fn server_error(status: u16, snippet: Option<&str>) -> Error {
+    let mut message = format!("HTTP {status} from CinetPay");
+    if let Some(s) = snippet.filter(|s| !s.is_empty() && *s != "an empty body") {
+        message.push_str(": ");
+        message.push_str(s);
+    }
+    Error::new(ErrorCode::ServerError, message)
+        .with_http_status(status)
+        .with_request_sent(true)
+}
+
+fn decode_error(status: u16, why: &str) -> Error {
+    Error::new(ErrorCode::Decode, format!("HTTP {status}: {why}"))
+        .with_http_status(status)
+        .with_request_sent(true)
+}
+
+/// The start of a body as one printable line, for error messages.
+fn snippet(body: &[u8]) -> String {
+    const MAX: usize = 120;
+    let text = String::from_utf8_lossy(&body[..body.len().min(MAX * 4)]);
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        if out.chars().count() >= MAX {
+            out.push('…');
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().filter(|c| !c.is_control()));
+    }
+    if out.is_empty() { "an empty body".to_owned() } else { out }
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is ignored: CinetPay has not been seen to use it).
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CREATED: &str = r#"{"code":"201","message":"CREATED","description":"Transaction created with success","data":{"payment_token":"tok","payment_url":"https://checkout.cinetpay.com/payment/tok"},"api_response_id":"1632143554.8513"}"#;
+
+    fn err(status: u16, body: &str) -> Error {
+        decode_payment_response(status, None, body.as_bytes()).expect_err("error")
+    }
+
+    #[test]
+    fn created_gives_the_link() {
+        let link = decode_payment_response(200, None, CREATED.as_bytes()).expect("link");
+        assert_eq!(link.payment_token, "tok");
+        assert_eq!(link.api_response_id.as_deref(), Some("1632143554.8513"));
+    }
+
+    #[test]
+    fn api_codes_map_with_http_200_or_4xx() {
+        for status in [200, 400, 401, 404, 422] {
+            for (api, code) in [
+                ("608", ErrorCode::MinimumRequiredField),
+                ("609", ErrorCode::AuthNotFound),
+                ("613", ErrorCode::SiteIdNotValid),
+                ("624", ErrorCode::ProcessingError),
+                ("625", ErrorCode::ApiError),
+            ] {
+                let body = format!(
+                    r#"{{"code":"{api}","message":"M","description":"D","api_response_id":"1.2"}}"#
+                );
+                let e = err(status, &body);
+                assert_eq!(e.code(), code, "{status} {api}");
+                assert_eq!(e.http_status(), Some(status));
+                assert_eq!(e.api_code(), Some(api));
+                assert_eq!(e.description(), Some("D"));
+                assert_eq!(e.api_response_id(), Some("1.2"));
+                assert_eq!(e.request_sent(), Some(true));
+            }
+        }
+    }
+
+    #[test]
+    fn numeric_codes_are_read_as_strings() {
+        assert_eq!(err(200, r#"{"code":609,"message":"AUTH_NOT_FOUND"}"#).api_code(), Some("609"));
+    }
+
+    #[test]
+    fn the_currency_message_is_its_own_code() {
+        let e = err(
+            400,
+            r#"{"code":"608","message":"MINIMUM_REQUIRED_FIELDS","description":"You cannot create a transaction in a different currency than the one allowed to your account. Transaction currency :'XAF' Account currency :'XOF'"}"#,
+        );
+        assert_eq!(e.code(), ErrorCode::CurrencyNotAllowed);
+        assert!(e.hint().is_some_and(|h| h.contains("account manager")));
+    }
+
+    #[test]
+    fn pages_map_by_status() {
+        assert_eq!(err(403, "error code: 1010").code(), ErrorCode::UserAgentRequired);
+        assert_eq!(err(403, "<html>403 Forbidden</html>").code(), ErrorCode::Forbidden);
+        assert_eq!(err(400, "<html><h1>Page 400 accès interdit</h1></html>").code(), ErrorCode::AccessDenied);
+        assert_eq!(err(502, "<html>Bad gateway</html>").code(), ErrorCode::ServerError);
+        assert_eq!(err(503, "").code(), ErrorCode::ServerError);
+        assert_eq!(err(200, "<html>maintenance</html>").code(), ErrorCode::Decode);
+        assert_eq!(err(301, "").code(), ErrorCode::Decode);
+        let e = decode_payment_response(429, Some(Duration::from_secs(7)), b"").expect_err("429");
+        assert_eq!(e.code(), ErrorCode::TooManyRequests);
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
+        let e = decode_payment_response(429, Some(Duration::from_secs(3)), br#"{"code":"429","message":"TOO_MANY_REQUEST"}"#).expect_err("429 json");
+        assert_eq!(e.code(), ErrorCode::TooManyRequests);
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(3)));
+    }
+
+    #[test]
+    fn truncated_or_incomplete_json_is_a_decode_error() {
+        assert_eq!(err(200, &CREATED[..40]).code(), ErrorCode::Decode);
+        assert_eq!(err(200, r#"{"code":"201","message":"CREATED"}"#).code(), ErrorCode::Decode);
+        assert_eq!(err(200, r#"{"message":"?"}"#).code(), ErrorCode::Decode);
+        assert_eq!(err(500, &CREATED[..40]).code(), ErrorCode::ServerError);
+    }
+
+    #[test]
+    fn snippets_are_one_bounded_line() {
+        let s = snippet("<html>\n<body>\r\n".repeat(100).as_bytes());
+        assert!(!s.contains('\n') && s.chars().count() <= 140, "{s}");
+        assert_eq!(snippet(b""), "an empty body");
+    }
+
+    #[test]
+    fn retry_after_seconds() {
+        assert_eq!(parse_retry_after(" 12 "), Some(Duration::from_secs(12)));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+    }
+}

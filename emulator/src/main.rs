@@ -1,0 +1,111 @@
+//! `cinetpay-emulator`: run the CinetPay stand-in as a process.
+//!
+//! Prints `cinetpay-emulator listening on http://HOST:PORT` as its first line on stdout (tests in
+//! other languages read the port from it), then one log line per request on stderr.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use cinetpay_emulator::config::{Account, Config};
+use cinetpay_emulator::{server, state};
+
+const USAGE: &str = "\
+usage: cinetpay-emulator [--host 127.0.0.1] [--port 0] [--config FILE.json]
+                         [--account APIKEY:SITE_ID:SECRET:CUR[,CUR]]... [--rate-limit N] [--quiet]
+
+  --port 0          pick a free port (printed on the first line)
+  --config FILE     JSON: {\"accounts\": [{\"apikey\", \"site_id\", \"secret_key\", \"currencies\"}],
+                    \"rate_limit_per_second\": 0}
+  --account SPEC    add an account (repeatable); without any, the default account is used:
+                    apikey emulator-apikey-0000000000000001, site_id 445160, currency XOF
+  --rate-limit N    answer 429 past N requests per second (0: no limit)
+  --quiet           no per-request log lines";
+
+fn parse(args: &[String]) -> Result<(Config, SocketAddr), String> {
+    let mut config = Config::default();
+    let mut accounts = Vec::new();
+    let (mut host, mut port) = ("127.0.0.1".to_owned(), 0u16);
+    let mut log = true;
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--host" => host = value()?,
+            "--port" => port = value()?.parse().map_err(|_| "--port wants a number".to_owned())?,
+            "--config" => {
+                let path = value()?;
+                let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+                config = Config::from_json(&text)?;
+            }
+            "--account" => accounts.push(Account::parse(&value()?)?),
+            "--rate-limit" => {
+                config.rate_limit_per_second =
+                    value()?.parse().map_err(|_| "--rate-limit wants a number".to_owned())?;
+            }
+            "--quiet" => log = false,
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    if !accounts.is_empty() {
+        config.accounts = accounts;
+    }
+    config.log_requests = log;
+    let addr: SocketAddr = format!("{host}:{port}")
+        .parse()
+        .map_err(|_| format!("bad --host/--port: {host}:{port}"))?;
+    Ok((config, addr))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (config, addr) = match parse(&args) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            if !e.is_empty() {
+                eprintln!("cinetpay-emulator: {e}");
+            }
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cinetpay-emulator: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async move {
+        let listener = match tokio::net::TcpListener::bind(addr).await {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("cinetpay-emulator: cannot listen on {addr}: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let url = match listener.local_addr() {
+            Ok(a) => format!("http://{a}"),
+            Err(e) => {
+                eprintln!("cinetpay-emulator: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        println!("cinetpay-emulator listening on {url}");
+        for a in &config.accounts {
+            eprintln!(
+                "account site_id={} apikey={} currencies={}",
+                a.site_id,
+                cinetpay_emulator::config::mask(&a.apikey),
+                a.currencies.join(",")
+            );
+        }
+        let state = Arc::new(state::State::new(&config, url));
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        server::serve(listener, state, config.log_requests, shutdown).await;
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,128 @@
+//! HTTP/1.1 plumbing: routing, body limits, logging.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming as Body;
+use hyper::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER, USER_AGENT};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+
+use crate::config::mask;
+use crate::payment::{self, Incoming, Reply};
+use crate::state::State;
+
+/// Larger bodies get HTTP 413: a payment request is a few hundred bytes.
+const MAX_BODY: usize = 1024 * 1024;
+
+/// Accepts connections until `shutdown` resolves.
+pub async fn serve(
+    listener: TcpListener,
+    state: Arc<State>,
+    log: bool,
+    shutdown: impl Future<Output = ()>,
+) {
+    tokio::pin!(shutdown);
+    loop {
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            () = &mut shutdown => return,
+        };
+        let Ok((stream, _)) = accepted else { continue };
+        let _ = stream.set_nodelay(true);
+        let state = state.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req| handle(state.clone(), log, req));
+            let _ = hyper::server::conn::http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+fn response(reply: &Reply) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(Bytes::from(reply.body.clone())));
+    *r.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    r.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(reply.content_type));
+    if let Some(wait) = reply.retry_after {
+        r.headers_mut().insert(RETRY_AFTER, HeaderValue::from(wait));
+    }
+    r
+}
+
+fn text(status: u16, body: &str, outcome: &str) -> Reply {
+    Reply {
+        status,
+        content_type: "text/plain; charset=UTF-8",
+        body: body.to_owned(),
+        retry_after: None,
+        outcome: outcome.to_owned(),
+    }
+}
+
+async fn handle(
+    state: Arc<State>,
+    log: bool,
+    req: Request<Body>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let mut apikey = None;
+    let reply = match (&method, path.as_str()) {
+        (&Method::POST, "/v2/payment") => {
+            let header = |name| req.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::to_owned);
+            let user_agent = header(USER_AGENT);
+            let content_type = header(CONTENT_TYPE);
+            match Limited::new(req.into_body(), MAX_BODY).collect().await {
+                Ok(collected) => {
+                    let body = collected.to_bytes();
+                    if log {
+                        apikey = serde_json::from_slice::<serde_json::Value>(&body)
+                            .ok()
+                            .and_then(|v| v.get("apikey").and_then(|k| k.as_str()).map(mask));
+                    }
+                    payment::init(
+                        &state,
+                        &Incoming {
+                            user_agent: user_agent.as_deref(),
+                            content_type: content_type.as_deref(),
+                            body: &body,
+                        },
+                    )
+                }
+                Err(_) => text(413, "Request Entity Too Large", "413"),
+            }
+        }
+        (_, "/v2/payment") => text(405, "Method Not Allowed", "405"),
+        (&Method::GET, "/health") => text(200, "ok", "ok"),
+        (&Method::GET, p) if p.starts_with("/payment/") => {
+            match state.by_token(&p["/payment/".len()..]) {
+                Some(t) => Reply {
+                    status: 200,
+                    content_type: "text/html; charset=UTF-8",
+                    body: crate::checkout::page(&t),
+                    retry_after: None,
+                    outcome: "checkout".to_owned(),
+                },
+                None => text(404, "Unknown payment token", "404"),
+            }
+        }
+        _ => text(404, "Not Found", "404"),
+    };
+    if log {
+        eprintln!(
+            "{method} {path} {} {} apikey={} {:.1}ms",
+            reply.status,
+            reply.outcome,
+            apikey.as_deref().unwrap_or("-"),
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    Ok(response(&reply))
+}
