@@ -1,0 +1,116 @@
+//! The shared fixtures in `tests/fixtures/`, the same vectors every binding is held to.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod support;
+
+use cinetpay::response::decode_payment_response;
+use cinetpay::{Client, ClientConfig, ErrorCode, PaymentPayload};
+use cinetpay_emulator::{Config, Emulator};
+use serde_json::Value;
+use support::{closed_port, config, fixture};
+
+fn patched(base: &Value, case: &Value) -> Value {
+    let mut payload = base.clone();
+    let obj = payload.as_object_mut().unwrap();
+    if let Some(set) = case["set"].as_object() {
+        for (k, v) in set {
+            obj.insert(k.clone(), v.clone());
+        }
+    }
+    for key in case["unset"].as_array().into_iter().flatten() {
+        obj.remove(key.as_str().unwrap());
+    }
+    payload
+}
+
+#[test]
+fn every_docs_example_validates_and_serializes_exactly() {
+    for name in ["requests/docs-axios.json", "requests/docs-refid12354.json", "requests/docs-seamless.json"] {
+        let v = fixture(name);
+        let (api_key, site_id) = (v["client"]["api_key"].as_str().unwrap(), v["client"]["site_id"].as_str().unwrap());
+        let payload = PaymentPayload::from_value(&v["payload"]).unwrap_or_else(|e| panic!("{name}: {e}"));
+        payload.request.validate().unwrap_or_else(|e| panic!("{name}: {e}"));
+        let client = Client::new(ClientConfig::new(api_key, site_id)).unwrap();
+        client.check_payload_credentials(&payload).unwrap_or_else(|e| panic!("{name}: {e}"));
+
+        let body = payload.request.to_json(api_key, site_id);
+        let wire: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(wire, v["wire"], "{name}");
+        assert!(!String::from_utf8(body).unwrap().contains("null"), "{name}: absent fields are omitted");
+        if let Some(order) = v.get("invoice_order") {
+            let keys: Vec<&str> = wire["invoice_data"].as_object().unwrap().keys().map(String::as_str).collect();
+            let expected: Vec<&str> = order.as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
+            assert_eq!(keys, expected, "{name}: invoice_data keeps the merchant's order");
+        }
+    }
+}
+
+#[test]
+fn documented_responses_decode() {
+    let created = serde_json::to_vec(&fixture("responses/created.json")).unwrap();
+    let link = decode_payment_response(200, None, &created).unwrap();
+    assert!(link.payment_url.ends_with(&link.payment_token));
+    assert_eq!(link.api_response_id.as_deref(), Some("1632143554.8513"));
+
+    let error = serde_json::to_vec(&fixture("responses/error.json")).unwrap();
+    let e = decode_payment_response(200, None, &error).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::ApiError);
+    assert_eq!(e.api_code(), Some("ERROR_CODE"));
+    assert_eq!(e.description(), Some("ERROR_DESCRIPTION"));
+    assert_eq!(e.api_response_id(), Some("RESPONSE_ID_HERE"));
+    assert_eq!(e.http_status(), Some(200));
+}
+
+#[tokio::test]
+async fn validation_cases_fail_before_any_network_call() {
+    let v = fixture("validation.json");
+    // Nothing listens there: a request that slipped through would be a network error instead.
+    let client = Client::new(config(&format!("http://127.0.0.1:{}", closed_port())).max_retries(0)).unwrap();
+    for case in v["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let payload = patched(&v["base"], case);
+        let e = match PaymentPayload::from_value(&payload) {
+            Err(e) => e,
+            Ok(p) => client.init_payment_payload(&p).await.unwrap_err(),
+        };
+        assert_eq!(e.code(), ErrorCode::Validation, "{name}: {e}");
+        assert_eq!(e.field(), case["field"].as_str(), "{name}: {e}");
+        assert_eq!(e.request_sent(), Some(false), "{name}");
+        let needle = case["message_contains"].as_str().unwrap();
+        assert!(e.message().contains(needle), "{name}: {:?} lacks {needle:?}", e.message());
+    }
+}
+
+#[tokio::test]
+async fn api_error_cases_against_the_emulator() {
+    let emulator = Emulator::start(Config::default()).unwrap();
+    let v = fixture("api-errors.json");
+    let base = fixture("validation.json")["base"].clone();
+    for (i, case) in v["cases"].as_array().unwrap().iter().enumerate() {
+        let name = case["name"].as_str().unwrap();
+        let mut cfg = config(emulator.url());
+        if let Some(k) = case["client"]["api_key"].as_str() {
+            cfg.api_key = k.into();
+        }
+        if let Some(s) = case["client"]["site_id"].as_str() {
+            cfg.site_id = s.to_owned();
+        }
+        let client = Client::new(cfg).unwrap();
+        let mut payload = patched(&base, case);
+        payload["transaction_id"] = Value::from(format!("API-ERR-{i}"));
+        let payload = PaymentPayload::from_value(&payload).unwrap();
+        if case["repeat"].as_bool() == Some(true) {
+            client.init_payment_payload(&payload).await.unwrap_or_else(|e| panic!("{name}: first: {e}"));
+        }
+        let e = client.init_payment_payload(&payload).await.unwrap_err();
+        assert_eq!(e.code().as_str(), case["code"].as_str().unwrap(), "{name}: {e}");
+        assert_eq!(e.api_code(), case["api_code"].as_str(), "{name}");
+        assert_eq!(e.http_status().map(u64::from), case["http_status"].as_u64(), "{name}");
+        assert!(e.api_response_id().is_some(), "{name}");
+        assert!(e.hint().is_some(), "{name}");
+        if let Some(needle) = case["description_contains"].as_str() {
+            assert!(e.description().unwrap_or("").contains(needle), "{name}: {e}");
+        }
+        assert!(!e.to_string().contains(cinetpay_emulator::DEFAULT_API_KEY), "{name}: key leaked");
+    }
+}
