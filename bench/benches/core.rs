@@ -1,1 +1,66 @@
-fn main() {}
+//! The core's own work per payment, without I/O: validate, serialize, decode the response.
+
+use std::hint::black_box;
+
+use cinetpay::response::decode_payment_response;
+use cinetpay::{Channels, Currency, InvoiceData, PaymentRequest};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+const CREATED: &[u8] = br#"{"code":"201","message":"CREATED","description":"Transaction created with success","data":{"payment_token":"5df64dd9c5447739327eb88e1e4ea0ac015555cc262ea308c91acbd4e5c8fb95f4bd0bd7cad877a452f877fa6f51fe74184d00a84ab7f9","payment_url":"https://checkout.cinetpay.com/payment/5df64dd9c5447739327eb88e1e4ea0ac015555cc262ea308c91acbd4e5c8fb95f4bd0bd7cad877a452f877fa6f51fe74184d00a84ab7f9"},"api_response_id":"1632143554.8513"}"#;
+
+fn minimal() -> PaymentRequest {
+    PaymentRequest::new("ORDER-1", 100, Currency::Xof, "Order 1")
+        .notify_url("https://shop.example/notify")
+        .return_url("https://shop.example/return")
+}
+
+fn card() -> PaymentRequest {
+    let invoice: InvoiceData = [
+        ("Reste à payer", "25 000fr"),
+        ("Matricule", "24OPO25"),
+        ("Annee-scolaire", "2020-2021"),
+    ]
+    .into_iter()
+    .collect();
+    minimal()
+        .channels(Channels::CreditCard)
+        .metadata("user001")
+        .invoice_data(invoice)
+        .customer_id("172")
+        .customer_name("KOUADIO")
+        .customer_surname("Francisse")
+        .customer_phone_number("+225004315545")
+        .customer_email("harrissylver@gmail.com")
+        .customer_address("Antananarivo")
+        .customer_city("Antananarivo")
+        .customer_country("CM")
+        .customer_state("CM")
+        .customer_zip_code("065100")
+}
+
+fn per_payment(c: &mut Criterion) {
+    for (name, request) in [("minimal", minimal()), ("card+invoice", card())] {
+        c.bench_function(&format!("validate+serialize+decode/{name}"), |b| {
+            b.iter(|| {
+                let r = black_box(&request);
+                r.validate().expect("valid");
+                let body = r.to_json("YOUR_APIKEY", "445160");
+                let link = decode_payment_response(200, None, black_box(CREATED)).expect("link");
+                black_box((body, link))
+            });
+        });
+    }
+    let request = card();
+    c.bench_function("validate/card+invoice", |b| {
+        b.iter(|| black_box(&request).validate())
+    });
+    c.bench_function("serialize/card+invoice", |b| {
+        b.iter(|| black_box(&request).to_json("YOUR_APIKEY", "445160"))
+    });
+    c.bench_function("decode/created", |b| {
+        b.iter(|| decode_payment_response(200, None, black_box(CREATED)))
+    });
+}
+
+criterion_group!(benches, per_payment);
+criterion_main!(benches);

@@ -30,7 +30,12 @@ pub fn runtime() -> Result<&'static Runtime> {
                 .map_err(|e| e.to_string())
         })
         .as_ref()
-        .map_err(|e| Error::new(ErrorCode::Internal, format!("could not start the SDK runtime: {e}")))
+        .map_err(|e| {
+            Error::new(
+                ErrorCode::Internal,
+                format!("could not start the SDK runtime: {e}"),
+            )
+        })
 }
 
 /// The blocking twin of [`crate::Client`]: same configuration, same behaviour.
@@ -75,14 +80,16 @@ impl Client {
 }
 
 /// Runs `fut` on the shared runtime and waits for it on the calling thread.
-pub fn run<T: Send + 'static>(
-    fut: impl Future<Output = Result<T>> + Send + 'static,
-) -> Result<T> {
+pub fn run<T: Send + 'static>(fut: impl Future<Output = Result<T>> + Send + 'static) -> Result<T> {
     let (tx, rx) = mpsc::sync_channel(1);
     runtime()?.spawn(async move {
         let _ = tx.send(fut.await);
     });
     // A panic inside the task drops `tx`: report it instead of propagating it to the caller.
-    rx.recv()
-        .unwrap_or_else(|_| Err(Error::new(ErrorCode::Internal, "the request task panicked; please report this bug")))
+    rx.recv().unwrap_or_else(|_| {
+        Err(Error::new(
+            ErrorCode::Internal,
+            "the request task panicked; please report this bug",
+        ))
+    })
 }

@@ -81,7 +81,10 @@ impl Client {
             builder = builder.no_proxy();
         }
         let http = builder.build().map_err(|e| {
-            Error::new(ErrorCode::Internal, format!("could not build the HTTP client: {e}"))
+            Error::new(
+                ErrorCode::Internal,
+                format!("could not build the HTTP client: {e}"),
+            )
         })?;
         Ok(Client {
             inner: Arc::new(Inner {
@@ -135,14 +138,22 @@ impl Client {
     /// Checks a payload's `apikey`/`site_id` against the client's.
     pub fn check_payload_credentials(&self, payload: &PaymentPayload) -> Result<()> {
         let config = &self.inner.config;
-        if payload.apikey.as_ref().is_some_and(|k| k.expose() != config.api_key.expose()) {
+        if payload
+            .apikey
+            .as_ref()
+            .is_some_and(|k| k.expose() != config.api_key.expose())
+        {
             return Err(Error::validation(
                 "apikey",
                 "differs from the client's api_key: remove apikey from the payload (the client \
                  sends its own) or build a client for that account",
             ));
         }
-        if payload.site_id.as_ref().is_some_and(|s| *s != config.site_id) {
+        if payload
+            .site_id
+            .as_ref()
+            .is_some_and(|s| *s != config.site_id)
+        {
             return Err(Error::validation(
                 "site_id",
                 "differs from the client's site_id: remove site_id from the payload (the client \
@@ -177,7 +188,11 @@ impl Client {
         }
     }
 
-    async fn read(&self, mut response: reqwest::Response, transaction_id: &str) -> Result<PaymentLink> {
+    async fn read(
+        &self,
+        mut response: reqwest::Response,
+        transaction_id: &str,
+    ) -> Result<PaymentLink> {
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
@@ -278,7 +293,8 @@ fn backoff(initial: Duration, attempt: u32) -> Duration {
     let base = initial
         .saturating_mul(1u32 << attempt.min(16))
         .min(MAX_RETRY_DELAY);
-    base.mul_f64(0.5 * (1.0 + fastrand::f64())).max(initial.min(base))
+    base.mul_f64(0.5 * (1.0 + fastrand::f64()))
+        .max(initial.min(base))
 }
 
 /// rustls with the ring provider and Mozilla's roots bundled in the binary: stale system CA
@@ -315,13 +331,18 @@ mod tests {
             assert!(d >= initial && d <= MAX_RETRY_DELAY, "{attempt}: {d:?}");
         }
         let d = backoff(initial, 3);
-        assert!(d >= Duration::from_secs(2) && d <= Duration::from_secs(4), "{d:?}");
+        assert!(
+            d >= Duration::from_secs(2) && d <= Duration::from_secs(4),
+            "{d:?}"
+        );
     }
 
     #[test]
     fn user_agent_names_sdk_and_app_info() {
-        let c = Client::new(ClientConfig::new("k", "1").app_info("cinetpay-python/0.1.0 CPython/3.11.7"))
-            .expect("client");
+        let c = Client::new(
+            ClientConfig::new("k", "1").app_info("cinetpay-python/0.1.0 CPython/3.11.7"),
+        )
+        .expect("client");
         assert_eq!(
             c.user_agent(),
             format!("{USER_AGENT_PREFIX} cinetpay-python/0.1.0 CPython/3.11.7")
@@ -331,8 +352,12 @@ mod tests {
 
     #[test]
     fn debug_hides_keys() {
-        let c = Client::new(ClientConfig::new("APIKEY-XYZ", "445160").secret_key("SEC-XYZ")).expect("client");
+        let c = Client::new(ClientConfig::new("APIKEY-XYZ", "445160").secret_key("SEC-XYZ"))
+            .expect("client");
         let dbg = format!("{c:?} {:?}", c.config());
-        assert!(!dbg.contains("APIKEY-XYZ") && !dbg.contains("SEC-XYZ"), "{dbg}");
+        assert!(
+            !dbg.contains("APIKEY-XYZ") && !dbg.contains("SEC-XYZ"),
+            "{dbg}"
+        );
     }
 }

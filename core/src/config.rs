@@ -191,7 +191,10 @@ impl ClientConfig {
             return Err(Error::validation("timeout", "must be greater than zero"));
         }
         if self.connect_timeout.is_zero() {
-            return Err(Error::validation("connect_timeout", "must be greater than zero"));
+            return Err(Error::validation(
+                "connect_timeout",
+                "must be greater than zero",
+            ));
         }
         if self.max_retries > MAX_RETRIES_LIMIT {
             return Err(Error::validation(
@@ -215,8 +218,8 @@ impl ClientConfig {
 /// Joins `path` onto `base_url` after checking the scheme: https, or http for loopback only.
 pub(crate) fn endpoint(base_url: &str, path: &str) -> Result<Url> {
     let bad = |why: String| Error::validation("base_url", why);
-    let mut base = Url::parse(base_url)
-        .map_err(|e| bad(format!("{base_url:?} is not a URL ({e})")))?;
+    let mut base =
+        Url::parse(base_url).map_err(|e| bad(format!("{base_url:?} is not a URL ({e})")))?;
     if base.cannot_be_a_base() || base.host().is_none() {
         return Err(bad(format!("{base_url:?} is not an http(s) URL")));
     }
@@ -228,7 +231,8 @@ pub(crate) fn endpoint(base_url: &str, path: &str) -> Result<Url> {
         "http" if is_loopback(base.host()) => {}
         "http" => {
             return Err(bad(
-                "plain http is only allowed for loopback hosts (the emulator): use https".to_owned(),
+                "plain http is only allowed for loopback hosts (the emulator): use https"
+                    .to_owned(),
             ));
         }
         other => return Err(bad(format!("scheme {other}: is not supported: use https"))),
@@ -261,7 +265,10 @@ mod tests {
     fn secrets_never_print() {
         let c = ClientConfig::new("APIKEY-123456", "445160").secret_key("SECRET-987");
         let dbg = format!("{c:?}");
-        assert!(!dbg.contains("APIKEY-123456") && !dbg.contains("SECRET-987"), "{dbg}");
+        assert!(
+            !dbg.contains("APIKEY-123456") && !dbg.contains("SECRET-987"),
+            "{dbg}"
+        );
         assert!(dbg.contains("445160"));
         assert_eq!(c.api_key.to_string(), "***");
     }
@@ -269,10 +276,19 @@ mod tests {
     #[test]
     fn endpoints_join_and_http_is_loopback_only() {
         let ok = |u: &str| endpoint(u, "v2/payment").expect(u).to_string();
-        assert_eq!(ok(DEFAULT_BASE_URL), "https://api-checkout.cinetpay.com/v2/payment");
-        assert_eq!(ok("http://127.0.0.1:9000"), "http://127.0.0.1:9000/v2/payment");
+        assert_eq!(
+            ok(DEFAULT_BASE_URL),
+            "https://api-checkout.cinetpay.com/v2/payment"
+        );
+        assert_eq!(
+            ok("http://127.0.0.1:9000"),
+            "http://127.0.0.1:9000/v2/payment"
+        );
         assert_eq!(ok("http://[::1]:9000/"), "http://[::1]:9000/v2/payment");
-        assert_eq!(ok("http://localhost:9000/prefix"), "http://localhost:9000/prefix/v2/payment");
+        assert_eq!(
+            ok("http://localhost:9000/prefix"),
+            "http://localhost:9000/prefix/v2/payment"
+        );
         for bad in [
             "http://api-checkout.cinetpay.com",
             "http://10.0.0.1",
@@ -289,11 +305,26 @@ mod tests {
     #[test]
     fn config_rules_name_the_field() {
         let field = |c: ClientConfig| c.validate().expect_err("bad").field().map(str::to_owned);
-        assert_eq!(field(ClientConfig::new("", "1")).as_deref(), Some("api_key"));
-        assert_eq!(field(ClientConfig::new("k", " ")).as_deref(), Some("site_id"));
-        assert_eq!(field(ClientConfig::new("k", "1").max_retries(11)).as_deref(), Some("max_retries"));
-        assert_eq!(field(ClientConfig::new("k", "1").timeout(Duration::ZERO)).as_deref(), Some("timeout"));
-        assert_eq!(field(ClientConfig::new("k", "1").app_info("a\nb")).as_deref(), Some("app_info"));
+        assert_eq!(
+            field(ClientConfig::new("", "1")).as_deref(),
+            Some("api_key")
+        );
+        assert_eq!(
+            field(ClientConfig::new("k", " ")).as_deref(),
+            Some("site_id")
+        );
+        assert_eq!(
+            field(ClientConfig::new("k", "1").max_retries(11)).as_deref(),
+            Some("max_retries")
+        );
+        assert_eq!(
+            field(ClientConfig::new("k", "1").timeout(Duration::ZERO)).as_deref(),
+            Some("timeout")
+        );
+        assert_eq!(
+            field(ClientConfig::new("k", "1").app_info("a\nb")).as_deref(),
+            Some("app_info")
+        );
     }
 
     #[test]

@@ -159,6 +159,12 @@ pub struct ApiDetails {
 /// Neither `Display` nor `Debug` ever contains the api key or the secret key.
 #[derive(Debug)]
 pub struct Error {
+    // Boxed so that `Result<T, Error>` stays small on the success path.
+    inner: Box<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
     code: ErrorCode,
     message: String,
     field: Option<String>,
@@ -173,42 +179,44 @@ impl Error {
     /// A new error of `code` with a one-line `message`.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Error {
-            code,
-            message: message.into(),
-            field: None,
-            http_status: None,
-            api: None,
-            retry_after: None,
-            request_sent: None,
-            source: None,
+            inner: Box::new(Inner {
+                code,
+                message: message.into(),
+                field: None,
+                http_status: None,
+                api: None,
+                retry_after: None,
+                request_sent: None,
+                source: None,
+            }),
         }
     }
 
     /// A local validation error on `field`; `message` says what is wrong and how to fix it.
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
         let mut e = Error::new(ErrorCode::Validation, message);
-        e.field = Some(field.into());
-        e.request_sent = Some(false);
+        e.inner.field = Some(field.into());
+        e.inner.request_sent = Some(false);
         e
     }
 
     pub(crate) fn with_http_status(mut self, status: u16) -> Self {
-        self.http_status = Some(status);
+        self.inner.http_status = Some(status);
         self
     }
 
     pub(crate) fn with_api(mut self, api: ApiDetails) -> Self {
-        self.api = Some(api);
+        self.inner.api = Some(api);
         self
     }
 
     pub(crate) fn with_retry_after(mut self, retry_after: Option<Duration>) -> Self {
-        self.retry_after = retry_after;
+        self.inner.retry_after = retry_after;
         self
     }
 
     pub(crate) fn with_request_sent(mut self, sent: bool) -> Self {
-        self.request_sent = Some(sent);
+        self.inner.request_sent = Some(sent);
         self
     }
 
@@ -216,7 +224,7 @@ impl Error {
         mut self,
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
-        self.source = Some(Box::new(source));
+        self.inner.source = Some(Box::new(source));
         self
     }
 
@@ -232,11 +240,16 @@ impl Error {
                 *s = s.replace(secret, "***");
             }
         };
-        scrub(&mut self.message);
-        if let Some(api) = &mut self.api {
-            for s in [&mut api.code, &mut api.message, &mut api.description, &mut api.api_response_id]
-                .into_iter()
-                .flatten()
+        scrub(&mut self.inner.message);
+        if let Some(api) = &mut self.inner.api {
+            for s in [
+                &mut api.code,
+                &mut api.message,
+                &mut api.description,
+                &mut api.api_response_id,
+            ]
+            .into_iter()
+            .flatten()
             {
                 scrub(s);
             }
@@ -246,68 +259,68 @@ impl Error {
 
     /// The stable category of this error.
     pub fn code(&self) -> ErrorCode {
-        self.code
+        self.inner.code
     }
 
     /// A one-line, human-readable explanation (without the code prefix).
     pub fn message(&self) -> &str {
-        &self.message
+        &self.inner.message
     }
 
     /// For validation errors: the request or configuration field at fault (e.g. `"amount"`).
     pub fn field(&self) -> Option<&str> {
-        self.field.as_deref()
+        self.inner.field.as_deref()
     }
 
     /// The HTTP status of the response, when there was one.
     pub fn http_status(&self) -> Option<u16> {
-        self.http_status
+        self.inner.http_status
     }
 
     /// CinetPay's own code, message, description and response id, when the API answered.
     pub fn api(&self) -> Option<&ApiDetails> {
-        self.api.as_ref()
+        self.inner.api.as_ref()
     }
 
     /// CinetPay's code (`"608"`, ...), when the API answered with one.
     pub fn api_code(&self) -> Option<&str> {
-        self.api.as_ref()?.code.as_deref()
+        self.inner.api.as_ref()?.code.as_deref()
     }
 
     /// CinetPay's `description`, when the API sent one.
     pub fn description(&self) -> Option<&str> {
-        self.api.as_ref()?.description.as_deref()
+        self.inner.api.as_ref()?.description.as_deref()
     }
 
     /// CinetPay's `api_response_id`, when the API sent one.
     pub fn api_response_id(&self) -> Option<&str> {
-        self.api.as_ref()?.api_response_id.as_deref()
+        self.inner.api.as_ref()?.api_response_id.as_deref()
     }
 
     /// For `too_many_requests`: how long CinetPay asked to wait (`Retry-After`), when it said.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
+        self.inner.retry_after
     }
 
     /// Whether the request reached CinetPay. `Some(true)` on a timeout or broken connection means
     /// the payment may exist: check its status before initialising it again.
     pub fn request_sent(&self) -> Option<bool> {
-        self.request_sent
+        self.inner.request_sent
     }
 
     /// The cause and fix from CinetPay's error table, when this error comes from it.
     pub fn hint(&self) -> Option<&'static str> {
-        self.code.hint()
+        self.inner.code.hint()
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", self.code)?;
-        if let Some(field) = &self.field {
+        write!(f, "{}: ", self.inner.code)?;
+        if let Some(field) = &self.inner.field {
             write!(f, "{field}: ")?;
         }
-        f.write_str(&self.message)?;
+        f.write_str(&self.inner.message)?;
         if let Some(id) = self.api_response_id() {
             write!(f, " (api_response_id {id})")?;
         }
@@ -317,7 +330,8 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
+        self.inner
+            .source
             .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static))
     }
@@ -342,7 +356,10 @@ mod tests {
 
     #[test]
     fn display_is_one_line_with_code_field_and_response_id() {
-        let e = Error::validation("amount", "must be a multiple of 5 (got 102): use 100 or 105");
+        let e = Error::validation(
+            "amount",
+            "must be a multiple of 5 (got 102): use 100 or 105",
+        );
         assert_eq!(
             e.to_string(),
             "validation_error: amount: must be a multiple of 5 (got 102): use 100 or 105"

@@ -56,7 +56,10 @@ impl PaymentPayload {
     /// Parses a JSON text (the C and PHP entry point).
     pub fn from_json_str(json: &str) -> Result<Self> {
         let value: Value = serde_json::from_str(json).map_err(|e| {
-            Error::validation("request", format!("is not valid JSON ({e}): send a JSON object"))
+            Error::validation(
+                "request",
+                format!("is not valid JSON ({e}): send a JSON object"),
+            )
         })?;
         PaymentPayload::from_value(&value)
     }
@@ -68,7 +71,10 @@ impl PaymentPayload {
         let obj = value.as_object().ok_or_else(|| {
             Error::validation(
                 "request",
-                format!("must be a JSON object with CinetPay's field names, got {}", kind(value)),
+                format!(
+                    "must be a JSON object with CinetPay's field names, got {}",
+                    kind(value)
+                ),
             )
         })?;
         if let Some(unknown) = obj.keys().find(|k| !FIELDS.contains(&k.as_str())) {
@@ -93,7 +99,13 @@ impl PaymentPayload {
         request.lock_phone_number = match obj.get("lock_phone_number") {
             None | Some(Value::Null) => None,
             Some(Value::Bool(b)) => Some(*b),
-            Some(other) => return Err(type_error("lock_phone_number", "a boolean (true or false)", other)),
+            Some(other) => {
+                return Err(type_error(
+                    "lock_phone_number",
+                    "a boolean (true or false)",
+                    other,
+                ));
+            }
         };
         request.alternative_currency = opt_str(obj, "alternative_currency")?;
         request.customer_id = opt_str(obj, "customer_id")?;
@@ -199,7 +211,10 @@ fn unknown_field(key: &str) -> Error {
         .unwrap_or_else(|| ": CinetPay would ignore it, so remove it".to_owned());
     // The key itself is echoed, but keys are field names, never secrets.
     let shown: String = key.chars().take(64).collect();
-    Error::validation(shown.clone(), format!("is not a CinetPay field{suggestion}"))
+    Error::validation(
+        shown.clone(),
+        format!("is not a CinetPay field{suggestion}"),
+    )
 }
 
 /// Levenshtein distance, for "did you mean" suggestions on short keys.
@@ -248,7 +263,10 @@ mod tests {
         v["notify_ur1"] = json!("x");
         let e = err(v);
         assert_eq!(e.field(), Some("notify_ur1"));
-        assert_eq!(e.message(), "is not a CinetPay field: did you mean notify_url?");
+        assert_eq!(
+            e.message(),
+            "is not a CinetPay field: did you mean notify_url?"
+        );
         let mut v = minimal();
         v["colour"] = json!("red");
         assert!(err(v).message().contains("remove it"));
@@ -261,11 +279,23 @@ mod tests {
             ("amount", json!(100.5), "must be an integer (got 100.5)"),
             ("amount", json!(true), "got a boolean"),
             ("amount", json!(u64::MAX), "too large"),
-            ("description", json!(["a"]), "must be a string, got an array"),
-            ("transaction_id", json!(172), "must be a string, got an integer"),
+            (
+                "description",
+                json!(["a"]),
+                "must be a string, got an array",
+            ),
+            (
+                "transaction_id",
+                json!(172),
+                "must be a string, got an integer",
+            ),
             ("lock_phone_number", json!("true"), "must be a boolean"),
             ("invoice_data", json!(["a"]), "must be an object"),
-            ("invoice_data", json!({"a": 1}), "value of \"a\" must be a string"),
+            (
+                "invoice_data",
+                json!({"a": 1}),
+                "value of \"a\" must be a string",
+            ),
             ("currency", json!("EUR"), "is not accepted"),
             ("lang", json!("de"), "use one of fr, en"),
         ] {
@@ -301,7 +331,10 @@ mod tests {
         v["apikey"] = json!("SECRET-KEY-123");
         v["site_id"] = json!("445160");
         let p = PaymentPayload::from_value(&v).expect("parse");
-        assert_eq!(p.apikey.as_ref().map(|s| s.expose()), Some("SECRET-KEY-123"));
+        assert_eq!(
+            p.apikey.as_ref().map(|s| s.expose()),
+            Some("SECRET-KEY-123")
+        );
         assert!(!format!("{p:?}").contains("SECRET-KEY-123"));
     }
 }

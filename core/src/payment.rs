@@ -77,8 +77,10 @@ string_enum! {
 
 string_enum! {
     /// Which payment universes the checkout page offers (`channels`).
+    #[derive(Default)]
     Channels, "channels" {
         /// Every universe enabled on the account (the default).
+        #[default]
         All => "ALL",
         /// Mobile money only.
         MobileMoney => "MOBILE_MONEY",
@@ -96,12 +98,6 @@ string_enum! {
         Fr => "fr",
         /// English.
         En => "en",
-    }
-}
-
-impl Default for Channels {
-    fn default() -> Self {
-        Channels::All
     }
 }
 

@@ -113,7 +113,12 @@ fn api_error(status: u16, retry_after: Option<Duration>, api: ApiDetails) -> Err
         message.push(' ');
         message.push_str(part.trim());
     }
-    if let Some(d) = api.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+    if let Some(d) = api
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
         message.push_str(": ");
         message.push_str(d);
     }
@@ -125,10 +130,13 @@ fn api_error(status: u16, retry_after: Option<Duration>, api: ApiDetails) -> Err
 }
 
 fn mentions_account_currency(api: &ApiDetails) -> bool {
-    [&api.message, &api.description].into_iter().flatten().any(|t| {
-        let t = t.to_ascii_lowercase();
-        t.contains("currency") && t.contains("account")
-    })
+    [&api.message, &api.description]
+        .into_iter()
+        .flatten()
+        .any(|t| {
+            let t = t.to_ascii_lowercase();
+            t.contains("currency") && t.contains("account")
+        })
 }
 
 /// An answer that is not CinetPay's JSON: a page from its front end, or garbage.
@@ -137,15 +145,25 @@ fn page_error(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Error 
     let (code, message) = match status {
         403 if snippet.contains("1010") => (
             ErrorCode::UserAgentRequired,
-            format!("HTTP 403, error 1010: CinetPay refused a request without User-Agent ({snippet})"),
+            format!(
+                "HTTP 403, error 1010: CinetPay refused a request without User-Agent ({snippet})"
+            ),
         ),
         403 => (ErrorCode::Forbidden, format!("HTTP 403: {snippet}")),
-        429 => (ErrorCode::TooManyRequests, "HTTP 429: too many requests".to_owned()),
-        400 => (ErrorCode::AccessDenied, format!("HTTP 400 access denied page: {snippet}")),
+        429 => (
+            ErrorCode::TooManyRequests,
+            "HTTP 429: too many requests".to_owned(),
+        ),
+        400 => (
+            ErrorCode::AccessDenied,
+            format!("HTTP 400 access denied page: {snippet}"),
+        ),
         500..=599 => return server_error(status, Some(&snippet)),
         300..=399 => (
             ErrorCode::Decode,
-            format!("HTTP {status}: unexpected redirect (redirects are not followed): check base_url"),
+            format!(
+                "HTTP {status}: unexpected redirect (redirects are not followed): check base_url"
+            ),
         ),
         _ => (
             ErrorCode::Decode,
@@ -190,7 +208,11 @@ fn snippet(body: &[u8]) -> String {
         }
         out.extend(word.chars().filter(|c| !c.is_control()));
     }
-    if out.is_empty() { "an empty body".to_owned() } else { out }
+    if out.is_empty() {
+        "an empty body".to_owned()
+    } else {
+        out
+    }
 }
 
 /// `Retry-After` in seconds (the HTTP-date form is ignored: CinetPay has not been seen to use it).
@@ -241,7 +263,10 @@ mod tests {
 
     #[test]
     fn numeric_codes_are_read_as_strings() {
-        assert_eq!(err(200, r#"{"code":609,"message":"AUTH_NOT_FOUND"}"#).api_code(), Some("609"));
+        assert_eq!(
+            err(200, r#"{"code":609,"message":"AUTH_NOT_FOUND"}"#).api_code(),
+            Some("609")
+        );
     }
 
     #[test]
@@ -256,17 +281,37 @@ mod tests {
 
     #[test]
     fn pages_map_by_status() {
-        assert_eq!(err(403, "error code: 1010").code(), ErrorCode::UserAgentRequired);
-        assert_eq!(err(403, "<html>403 Forbidden</html>").code(), ErrorCode::Forbidden);
-        assert_eq!(err(400, "<html><h1>Page 400 accès interdit</h1></html>").code(), ErrorCode::AccessDenied);
-        assert_eq!(err(502, "<html>Bad gateway</html>").code(), ErrorCode::ServerError);
+        assert_eq!(
+            err(403, "error code: 1010").code(),
+            ErrorCode::UserAgentRequired
+        );
+        assert_eq!(
+            err(403, "<html>403 Forbidden</html>").code(),
+            ErrorCode::Forbidden
+        );
+        assert_eq!(
+            err(400, "<html><h1>Page 400 accès interdit</h1></html>").code(),
+            ErrorCode::AccessDenied
+        );
+        assert_eq!(
+            err(502, "<html>Bad gateway</html>").code(),
+            ErrorCode::ServerError
+        );
         assert_eq!(err(503, "").code(), ErrorCode::ServerError);
-        assert_eq!(err(200, "<html>maintenance</html>").code(), ErrorCode::Decode);
+        assert_eq!(
+            err(200, "<html>maintenance</html>").code(),
+            ErrorCode::Decode
+        );
         assert_eq!(err(301, "").code(), ErrorCode::Decode);
         let e = decode_payment_response(429, Some(Duration::from_secs(7)), b"").expect_err("429");
         assert_eq!(e.code(), ErrorCode::TooManyRequests);
         assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
-        let e = decode_payment_response(429, Some(Duration::from_secs(3)), br#"{"code":"429","message":"TOO_MANY_REQUEST"}"#).expect_err("429 json");
+        let e = decode_payment_response(
+            429,
+            Some(Duration::from_secs(3)),
+            br#"{"code":"429","message":"TOO_MANY_REQUEST"}"#,
+        )
+        .expect_err("429 json");
         assert_eq!(e.code(), ErrorCode::TooManyRequests);
         assert_eq!(e.retry_after(), Some(Duration::from_secs(3)));
     }
@@ -274,7 +319,10 @@ mod tests {
     #[test]
     fn truncated_or_incomplete_json_is_a_decode_error() {
         assert_eq!(err(200, &CREATED[..40]).code(), ErrorCode::Decode);
-        assert_eq!(err(200, r#"{"code":"201","message":"CREATED"}"#).code(), ErrorCode::Decode);
+        assert_eq!(
+            err(200, r#"{"code":"201","message":"CREATED"}"#).code(),
+            ErrorCode::Decode
+        );
         assert_eq!(err(200, r#"{"message":"?"}"#).code(), ErrorCode::Decode);
         assert_eq!(err(500, &CREATED[..40]).code(), ErrorCode::ServerError);
     }

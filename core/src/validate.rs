@@ -54,7 +54,11 @@ pub const CARD_REQUIRED_FIELDS: &[&str] = &[
 ];
 
 pub(crate) fn payment_request(r: &PaymentRequest) -> Result<()> {
-    required_text("transaction_id", &r.transaction_id, MAX_TRANSACTION_ID_CHARS)?;
+    required_text(
+        "transaction_id",
+        &r.transaction_id,
+        MAX_TRANSACTION_ID_CHARS,
+    )?;
     amount(r.amount)?;
     description(&r.description)?;
     callback_url("notify_url", &r.notify_url)?;
@@ -69,7 +73,9 @@ pub(crate) fn payment_request(r: &PaymentRequest) -> Result<()> {
         if alt.len() != 3 || !alt.bytes().all(|b| b.is_ascii_alphabetic()) {
             return Err(Error::validation(
                 "alternative_currency",
-                format!("{alt:?} is not a currency code: use three letters such as EUR, or leave it out"),
+                format!(
+                    "{alt:?} is not a currency code: use three letters such as EUR, or leave it out"
+                ),
             ));
         }
     }
@@ -140,7 +146,10 @@ fn given(value: &Option<String>) -> Option<&str> {
 
 fn required_text(field: &str, value: &str, max: usize) -> Result<()> {
     if value.trim().is_empty() {
-        return Err(Error::validation(field, "is required and must not be blank"));
+        return Err(Error::validation(
+            field,
+            "is required and must not be blank",
+        ));
     }
     text(field, value, max)
 }
@@ -174,7 +183,11 @@ fn amount(amount: i64) -> Result<()> {
     }
     if amount % 5 != 0 {
         let below = amount - amount % 5;
-        let below = if below == 0 { String::new() } else { format!("{below} or ") };
+        let below = if below == 0 {
+            String::new()
+        } else {
+            format!("{below} or ")
+        };
         return Err(Error::validation(
             "amount",
             format!(
@@ -218,7 +231,9 @@ fn callback_url(field: &str, value: &str) -> Result<()> {
     let url = Url::parse(value).map_err(|e| {
         Error::validation(
             field,
-            format!("{value:?} is not an absolute URL ({e}): use e.g. https://shop.example/cinetpay"),
+            format!(
+                "{value:?} is not an absolute URL ({e}): use e.g. https://shop.example/cinetpay"
+            ),
         )
     })?;
     if url.scheme() != "http" && url.scheme() != "https" {
@@ -228,7 +243,10 @@ fn callback_url(field: &str, value: &str) -> Result<()> {
         ));
     }
     match url.host() {
-        None => Err(Error::validation(field, "has no host: use e.g. https://shop.example/cinetpay")),
+        None => Err(Error::validation(
+            field,
+            "has no host: use e.g. https://shop.example/cinetpay",
+        )),
         Some(Host::Domain(d)) if is_localhost(d) => Err(Error::validation(
             field,
             "uses localhost, which CinetPay refuses (the \"Page 400 accès interdit\" error): use \
@@ -255,7 +273,10 @@ fn invoice_data(entries: &[(String, String)]) -> Result<()> {
     }
     for (i, (label, value)) in entries.iter().enumerate() {
         if label.trim().is_empty() {
-            return Err(Error::validation("invoice_data", "has an entry with a blank label"));
+            return Err(Error::validation(
+                "invoice_data",
+                "has an entry with a blank label",
+            ));
         }
         if entries[..i].iter().any(|(l, _)| l == label) {
             return Err(Error::validation(
@@ -404,7 +425,10 @@ mod tests {
             assert!(msg_of(&r).contains("positive"));
         }
         r.amount = 102;
-        assert_eq!(msg_of(&r), "must be a multiple of 5 (got 102): use 100 or 105");
+        assert_eq!(
+            msg_of(&r),
+            "must be a multiple of 5 (got 102): use 100 or 105"
+        );
         r.amount = 3;
         assert_eq!(msg_of(&r), "must be a multiple of 5 (got 3): use 5");
         r.amount = 5;
@@ -416,7 +440,11 @@ mod tests {
         let mut r = base();
         r.description = "Order #1 / 50$ & tax_free #2".into();
         assert_eq!(field_of(&r), "description");
-        assert!(msg_of(&r).starts_with("contains '#', '/', '$', '&', '_' which"), "{}", msg_of(&r));
+        assert!(
+            msg_of(&r).starts_with("contains '#', '/', '$', '&', '_' which"),
+            "{}",
+            msg_of(&r)
+        );
         r.description = String::new();
         assert_eq!(field_of(&r), "description");
         r.description = "é".repeat(MAX_TEXT_CHARS + 1);
@@ -446,20 +474,31 @@ mod tests {
             let r = base().return_url(url);
             assert_eq!(field_of(&r), "return_url", "{url}");
         }
-        base().notify_url("http://127.0.0.1:8000/notify").validate().expect("loopback IP is the documented fix");
-        base().notify_url("http://localhost.example.com/n").validate().expect("not localhost");
+        base()
+            .notify_url("http://127.0.0.1:8000/notify")
+            .validate()
+            .expect("loopback IP is the documented fix");
+        base()
+            .notify_url("http://localhost.example.com/n")
+            .validate()
+            .expect("not localhost");
     }
 
     #[test]
     fn invoice_data_has_at_most_three_unique_entries() {
-        let four: InvoiceData = [("a", "1"), ("b", "2"), ("c", "3"), ("d", "4")].into_iter().collect();
+        let four: InvoiceData = [("a", "1"), ("b", "2"), ("c", "3"), ("d", "4")]
+            .into_iter()
+            .collect();
         let r = base().invoice_data(four);
         assert_eq!(field_of(&r), "invoice_data");
         assert!(msg_of(&r).contains("4 entries"));
         let dup: InvoiceData = [("a", "1"), ("a", "2")].into_iter().collect();
         assert!(msg_of(&base().invoice_data(dup)).contains("twice"));
         let three: InvoiceData = [("a", ""), ("b", ""), ("c", "")].into_iter().collect();
-        base().invoice_data(three).validate().expect("three empty values, as in the docs");
+        base()
+            .invoice_data(three)
+            .validate()
+            .expect("three empty values, as in the docs");
     }
 
     #[test]
@@ -469,8 +508,15 @@ mod tests {
         assert!(msg_of(&r).contains("lock_phone_number"));
         let r = base().lock_phone_number(true).customer_phone_number(" ");
         assert_eq!(field_of(&r), "customer_phone_number");
-        base().lock_phone_number(true).customer_phone_number("+2250504315545").validate().expect("documented example");
-        base().lock_phone_number(false).validate().expect("false needs nothing");
+        base()
+            .lock_phone_number(true)
+            .customer_phone_number("+2250504315545")
+            .validate()
+            .expect("documented example");
+        base()
+            .lock_phone_number(false)
+            .validate()
+            .expect("false needs nothing");
     }
 
     #[test]
@@ -489,29 +535,59 @@ mod tests {
 
     #[test]
     fn customer_formats_are_checked_when_given() {
-        assert_eq!(field_of(&card().customer_country("CIV")), "customer_country");
+        assert_eq!(
+            field_of(&card().customer_country("CIV")),
+            "customer_country"
+        );
         assert_eq!(field_of(&card().customer_country("XX")), "customer_country");
-        assert_eq!(field_of(&card().customer_email("john.example.com")), "customer_email");
-        assert_eq!(field_of(&card().customer_email("john@example")), "customer_email");
-        assert_eq!(field_of(&card().customer_phone_number("07 07 07")), "customer_phone_number");
-        assert_eq!(field_of(&card().customer_name("x".repeat(256))), "customer_name");
-        base().customer_email("").validate().expect("empty optional field counts as absent");
+        assert_eq!(
+            field_of(&card().customer_email("john.example.com")),
+            "customer_email"
+        );
+        assert_eq!(
+            field_of(&card().customer_email("john@example")),
+            "customer_email"
+        );
+        assert_eq!(
+            field_of(&card().customer_phone_number("07 07 07")),
+            "customer_phone_number"
+        );
+        assert_eq!(
+            field_of(&card().customer_name("x".repeat(256))),
+            "customer_name"
+        );
+        base()
+            .customer_email("")
+            .validate()
+            .expect("empty optional field counts as absent");
     }
 
     #[test]
     fn alternative_currency_is_three_letters_or_empty() {
-        base().alternative_currency("").validate().expect("docs example sends an empty string");
+        base()
+            .alternative_currency("")
+            .validate()
+            .expect("docs example sends an empty string");
         base().alternative_currency("eur").validate().expect("EUR");
-        assert_eq!(field_of(&base().alternative_currency("EURO")), "alternative_currency");
+        assert_eq!(
+            field_of(&base().alternative_currency("EURO")),
+            "alternative_currency"
+        );
     }
 
     #[test]
     fn parsing_enums_is_case_insensitive_and_names_the_field() {
         assert_eq!("xof".parse::<Currency>().expect("xof"), Currency::Xof);
-        assert_eq!("mobile_money".parse::<Channels>().expect("mm"), Channels::MobileMoney);
+        assert_eq!(
+            "mobile_money".parse::<Channels>().expect("mm"),
+            Channels::MobileMoney
+        );
         assert_eq!("FR".parse::<crate::Lang>().expect("FR"), crate::Lang::Fr);
         let e = "EUR".parse::<Currency>().expect_err("EUR");
         assert_eq!(e.field(), Some("currency"));
-        assert_eq!(e.message(), "\"EUR\" is not accepted: use one of XOF, XAF, CDF, GNF, USD");
+        assert_eq!(
+            e.message(),
+            "\"EUR\" is not accepted: use one of XOF, XAF, CDF, GNF, USD"
+        );
     }
 }

@@ -19,16 +19,29 @@ fn request(id: &str) -> PaymentRequest {
 async fn success_returns_a_link_the_emulator_serves() {
     let emulator = Emulator::start(Config::default()).unwrap();
     let client = client(emulator.url());
-    let link = client.init_payment(&request("OK-1").metadata("order=1")).await.unwrap();
-    assert_eq!(link.payment_url, format!("{}/payment/{}", emulator.url(), link.payment_token));
+    let link = client
+        .init_payment(&request("OK-1").metadata("order=1"))
+        .await
+        .unwrap();
+    assert_eq!(
+        link.payment_url,
+        format!("{}/payment/{}", emulator.url(), link.payment_token)
+    );
     assert!(link.api_response_id.is_some());
 
     let t = emulator.transaction(DEFAULT_SITE_ID, "OK-1").unwrap();
     assert_eq!(t.payment_token, link.payment_token);
-    assert!(t.user_agent.starts_with(USER_AGENT_PREFIX), "{}", t.user_agent);
+    assert!(
+        t.user_agent.starts_with(USER_AGENT_PREFIX),
+        "{}",
+        t.user_agent
+    );
     assert_eq!(t.request["amount"], 100);
     assert_eq!(t.request["metadata"], "order=1");
-    assert!(t.request.get("lang").is_none(), "absent optional fields are omitted");
+    assert!(
+        t.request.get("lang").is_none(),
+        "absent optional fields are omitted"
+    );
 
     let page = support::raw_get(emulator.addr(), &link.payment_url[emulator.url().len()..]).await;
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
@@ -56,18 +69,41 @@ async fn rate_limit_is_too_many_requests_with_retry_after() {
 #[tokio::test]
 async fn front_end_pages_through_a_rewriting_proxy() {
     let emulator = Emulator::start(Config::default()).unwrap();
-    let cases: [(fn(String) -> String, ErrorCode, u16); 4] = [
-        (|r| r.replace("user-agent: ", "x-dropped: "), ErrorCode::UserAgentRequired, 403),
-        (|r| r.replace("application/json", "text/plain/json!!"), ErrorCode::Forbidden, 403),
+    type Case = (fn(String) -> String, ErrorCode, u16);
+    let cases: [Case; 4] = [
+        (
+            |r| r.replace("user-agent: ", "x-dropped: "),
+            ErrorCode::UserAgentRequired,
+            403,
+        ),
+        (
+            |r| r.replace("application/json", "text/plain/json!!"),
+            ErrorCode::Forbidden,
+            403,
+        ),
         // Same length, so Content-Length still holds.
-        (|r| r.replace("127.0.0.1:9", "localhost:9"), ErrorCode::AccessDenied, 400),
-        (|r| r.replace("+2250707070707", "+22507070707ab"), ErrorCode::ProcessingError, 400),
+        (
+            |r| r.replace("127.0.0.1:9", "localhost:9"),
+            ErrorCode::AccessDenied,
+            400,
+        ),
+        (
+            |r| r.replace("+2250707070707", "+22507070707ab"),
+            ErrorCode::ProcessingError,
+            400,
+        ),
     ];
     for (i, (rewrite, code, status)) in cases.into_iter().enumerate() {
         let proxy = rewriting_proxy(emulator.addr(), rewrite).await;
-        let req = request(&format!("PAGE-{i}")).lock_phone_number(true).customer_phone_number("+2250707070707");
+        let req = request(&format!("PAGE-{i}"))
+            .lock_phone_number(true)
+            .customer_phone_number("+2250707070707");
         let e = client(&proxy).init_payment(&req).await.unwrap_err();
-        assert_eq!((e.code(), e.http_status()), (code, Some(status)), "case {i}: {e}");
+        assert_eq!(
+            (e.code(), e.http_status()),
+            (code, Some(status)),
+            "case {i}: {e}"
+        );
         assert!(e.hint().is_some(), "case {i}");
         assert_eq!(e.request_sent(), Some(true));
     }
@@ -89,7 +125,13 @@ async fn one_client_serves_many_tasks_each_getting_its_own_result() {
     for task in tasks {
         let (id, result) = task.await.unwrap();
         let link = result.unwrap();
-        assert_eq!(emulator.transaction(DEFAULT_SITE_ID, &id).unwrap().payment_token, link.payment_token);
+        assert_eq!(
+            emulator
+                .transaction(DEFAULT_SITE_ID, &id)
+                .unwrap()
+                .payment_token,
+            link.payment_token
+        );
     }
     assert_eq!(emulator.transaction_count(), 200);
 }
@@ -113,7 +155,13 @@ fn blocking_client_from_eight_threads() {
         .collect();
     for thread in threads {
         for (id, link) in thread.join().unwrap() {
-            assert_eq!(emulator.transaction(DEFAULT_SITE_ID, &id).unwrap().payment_token, link.payment_token);
+            assert_eq!(
+                emulator
+                    .transaction(DEFAULT_SITE_ID, &id)
+                    .unwrap()
+                    .payment_token,
+                link.payment_token
+            );
         }
     }
     assert_eq!(emulator.transaction_count(), 80);
@@ -123,6 +171,8 @@ fn blocking_client_from_eight_threads() {
 async fn blocking_client_does_not_panic_inside_an_async_runtime() {
     let emulator = Emulator::start(Config::default()).unwrap();
     let client = cinetpay::blocking::Client::new(config(emulator.url())).unwrap();
-    let link = tokio::task::spawn_blocking(move || client.init_payment(&request("IN-RT"))).await.unwrap();
+    let link = tokio::task::spawn_blocking(move || client.init_payment(&request("IN-RT")))
+        .await
+        .unwrap();
     assert!(link.is_ok());
 }

@@ -25,22 +25,51 @@ fn patched(base: &Value, case: &Value) -> Value {
 
 #[test]
 fn every_docs_example_validates_and_serializes_exactly() {
-    for name in ["requests/docs-axios.json", "requests/docs-refid12354.json", "requests/docs-seamless.json"] {
+    for name in [
+        "requests/docs-axios.json",
+        "requests/docs-refid12354.json",
+        "requests/docs-seamless.json",
+    ] {
         let v = fixture(name);
-        let (api_key, site_id) = (v["client"]["api_key"].as_str().unwrap(), v["client"]["site_id"].as_str().unwrap());
-        let payload = PaymentPayload::from_value(&v["payload"]).unwrap_or_else(|e| panic!("{name}: {e}"));
-        payload.request.validate().unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (api_key, site_id) = (
+            v["client"]["api_key"].as_str().unwrap(),
+            v["client"]["site_id"].as_str().unwrap(),
+        );
+        let payload =
+            PaymentPayload::from_value(&v["payload"]).unwrap_or_else(|e| panic!("{name}: {e}"));
+        payload
+            .request
+            .validate()
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         let client = Client::new(ClientConfig::new(api_key, site_id)).unwrap();
-        client.check_payload_credentials(&payload).unwrap_or_else(|e| panic!("{name}: {e}"));
+        client
+            .check_payload_credentials(&payload)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
 
         let body = payload.request.to_json(api_key, site_id);
         let wire: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(wire, v["wire"], "{name}");
-        assert!(!String::from_utf8(body).unwrap().contains("null"), "{name}: absent fields are omitted");
+        assert!(
+            !String::from_utf8(body).unwrap().contains("null"),
+            "{name}: absent fields are omitted"
+        );
         if let Some(order) = v.get("invoice_order") {
-            let keys: Vec<&str> = wire["invoice_data"].as_object().unwrap().keys().map(String::as_str).collect();
-            let expected: Vec<&str> = order.as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
-            assert_eq!(keys, expected, "{name}: invoice_data keeps the merchant's order");
+            let keys: Vec<&str> = wire["invoice_data"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            let expected: Vec<&str> = order
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|k| k.as_str().unwrap())
+                .collect();
+            assert_eq!(
+                keys, expected,
+                "{name}: invoice_data keeps the merchant's order"
+            );
         }
     }
 }
@@ -65,7 +94,8 @@ fn documented_responses_decode() {
 async fn validation_cases_fail_before_any_network_call() {
     let v = fixture("validation.json");
     // Nothing listens there: a request that slipped through would be a network error instead.
-    let client = Client::new(config(&format!("http://127.0.0.1:{}", closed_port())).max_retries(0)).unwrap();
+    let client =
+        Client::new(config(&format!("http://127.0.0.1:{}", closed_port())).max_retries(0)).unwrap();
     for case in v["cases"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
         let payload = patched(&v["base"], case);
@@ -77,7 +107,11 @@ async fn validation_cases_fail_before_any_network_call() {
         assert_eq!(e.field(), case["field"].as_str(), "{name}: {e}");
         assert_eq!(e.request_sent(), Some(false), "{name}");
         let needle = case["message_contains"].as_str().unwrap();
-        assert!(e.message().contains(needle), "{name}: {:?} lacks {needle:?}", e.message());
+        assert!(
+            e.message().contains(needle),
+            "{name}: {:?} lacks {needle:?}",
+            e.message()
+        );
     }
 }
 
@@ -100,17 +134,34 @@ async fn api_error_cases_against_the_emulator() {
         payload["transaction_id"] = Value::from(format!("API-ERR-{i}"));
         let payload = PaymentPayload::from_value(&payload).unwrap();
         if case["repeat"].as_bool() == Some(true) {
-            client.init_payment_payload(&payload).await.unwrap_or_else(|e| panic!("{name}: first: {e}"));
+            client
+                .init_payment_payload(&payload)
+                .await
+                .unwrap_or_else(|e| panic!("{name}: first: {e}"));
         }
         let e = client.init_payment_payload(&payload).await.unwrap_err();
-        assert_eq!(e.code().as_str(), case["code"].as_str().unwrap(), "{name}: {e}");
+        assert_eq!(
+            e.code().as_str(),
+            case["code"].as_str().unwrap(),
+            "{name}: {e}"
+        );
         assert_eq!(e.api_code(), case["api_code"].as_str(), "{name}");
-        assert_eq!(e.http_status().map(u64::from), case["http_status"].as_u64(), "{name}");
+        assert_eq!(
+            e.http_status().map(u64::from),
+            case["http_status"].as_u64(),
+            "{name}"
+        );
         assert!(e.api_response_id().is_some(), "{name}");
         assert!(e.hint().is_some(), "{name}");
         if let Some(needle) = case["description_contains"].as_str() {
-            assert!(e.description().unwrap_or("").contains(needle), "{name}: {e}");
+            assert!(
+                e.description().unwrap_or("").contains(needle),
+                "{name}: {e}"
+            );
         }
-        assert!(!e.to_string().contains(cinetpay_emulator::DEFAULT_API_KEY), "{name}: key leaked");
+        assert!(
+            !e.to_string().contains(cinetpay_emulator::DEFAULT_API_KEY),
+            "{name}: key leaked"
+        );
     }
 }

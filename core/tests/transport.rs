@@ -18,7 +18,10 @@ fn request() -> PaymentRequest {
 
 async fn error_from(script: Script) -> cinetpay::Error {
     let server = raw_server(script).await;
-    client(&server.url).init_payment(&request()).await.unwrap_err()
+    client(&server.url)
+        .init_payment(&request())
+        .await
+        .unwrap_err()
 }
 
 #[tokio::test]
@@ -26,8 +29,14 @@ async fn an_error_code_inside_http_200() {
     let body = r#"{"code":"609","message":"AUTH_NOT_FOUND","description":"Apikey introuvable","api_response_id":"1.5"}"#;
     let e = error_from(Script::Reply(http("200 OK", "application/json", body))).await;
     assert_eq!(e.code(), ErrorCode::AuthNotFound);
-    assert_eq!((e.http_status(), e.api_code(), e.api_response_id()), (Some(200), Some("609"), Some("1.5")));
-    assert_eq!(e.to_string(), "auth_not_found: CinetPay answered 609 AUTH_NOT_FOUND: Apikey introuvable (api_response_id 1.5)");
+    assert_eq!(
+        (e.http_status(), e.api_code(), e.api_response_id()),
+        (Some(200), Some("609"), Some("1.5"))
+    );
+    assert_eq!(
+        e.to_string(),
+        "auth_not_found: CinetPay answered 609 AUTH_NOT_FOUND: Apikey introuvable (api_response_id 1.5)"
+    );
 }
 
 #[tokio::test]
@@ -37,28 +46,55 @@ async fn html_bodies() {
     assert_eq!(e.code(), ErrorCode::Decode);
     assert!(e.message().contains("Maintenance"), "{e}");
     let e = error_from(Script::Reply(http("502 Bad Gateway", "text/html", html))).await;
-    assert_eq!((e.code(), e.http_status()), (ErrorCode::ServerError, Some(502)));
-    let e = error_from(Script::Reply(http("400 Bad Request", "text/html", "<h1>Page 400 accès interdit</h1>"))).await;
+    assert_eq!(
+        (e.code(), e.http_status()),
+        (ErrorCode::ServerError, Some(502))
+    );
+    let e = error_from(Script::Reply(http(
+        "400 Bad Request",
+        "text/html",
+        "<h1>Page 400 accès interdit</h1>",
+    )))
+    .await;
     assert_eq!(e.code(), ErrorCode::AccessDenied);
 }
 
 #[tokio::test]
 async fn truncated_json() {
-    let e = error_from(Script::Reply(http("200 OK", "application/json", r#"{"code":"201","message":"CRE"#))).await;
+    let e = error_from(Script::Reply(http(
+        "200 OK",
+        "application/json",
+        r#"{"code":"201","message":"CRE"#,
+    )))
+    .await;
     assert_eq!(e.code(), ErrorCode::Decode);
     assert!(e.message().contains("not valid JSON"), "{e}");
     // The body stops short of its Content-Length: the connection broke mid-response.
     let short = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{\"code\":\"201\"".to_vec();
     let e = error_from(Script::Reply(short)).await;
-    assert_eq!((e.code(), e.request_sent()), (ErrorCode::Network, Some(true)), "{e}");
+    assert_eq!(
+        (e.code(), e.request_sent()),
+        (ErrorCode::Network, Some(true)),
+        "{e}"
+    );
 }
 
 #[tokio::test]
 async fn a_connection_reset_after_sending_is_not_retried() {
     let server = raw_server(Script::Reset).await;
-    let e = client(&server.url).init_payment(&request()).await.unwrap_err();
-    assert_eq!((e.code(), e.request_sent()), (ErrorCode::Network, Some(true)), "{e}");
-    assert!(e.message().contains("may have been created") && e.message().contains("TX-1"), "{e}");
+    let e = client(&server.url)
+        .init_payment(&request())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.code(), e.request_sent()),
+        (ErrorCode::Network, Some(true)),
+        "{e}"
+    );
+    assert!(
+        e.message().contains("may have been created") && e.message().contains("TX-1"),
+        "{e}"
+    );
     assert_eq!(server.connections.load(Ordering::SeqCst), 1);
 }
 
@@ -67,17 +103,25 @@ async fn a_timeout_after_sending_is_not_retried() {
     let server = raw_server(Script::Hang).await;
     let client = Client::new(config(&server.url).timeout(Duration::from_millis(300))).unwrap();
     let e = client.init_payment(&request()).await.unwrap_err();
-    assert_eq!((e.code(), e.request_sent()), (ErrorCode::Timeout, Some(true)), "{e}");
+    assert_eq!(
+        (e.code(), e.request_sent()),
+        (ErrorCode::Timeout, Some(true)),
+        "{e}"
+    );
     assert!(e.message().contains("check transaction \"TX-1\""), "{e}");
     assert_eq!(server.connections.load(Ordering::SeqCst), 1);
 }
 
 #[tokio::test]
 async fn oversized_bodies_are_refused_without_reading_them() {
-    let declared = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2000000\r\n\r\n{".to_vec();
+    let declared =
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2000000\r\n\r\n{"
+            .to_vec();
     let e = error_from(Script::Reply(declared)).await;
     assert_eq!(e.code(), ErrorCode::ResponseTooLarge, "{e}");
-    let mut chunked = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n".to_vec();
+    let mut chunked =
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
+            .to_vec();
     for _ in 0..20 {
         chunked.extend_from_slice(format!("10000\r\n{}\r\n", " ".repeat(0x10000)).as_bytes());
     }
@@ -89,9 +133,20 @@ async fn oversized_bodies_are_refused_without_reading_them() {
 #[tokio::test]
 async fn refused_connections_are_retried_then_reported_as_not_sent() {
     let url = format!("http://127.0.0.1:{}", closed_port());
-    let e = Client::new(config(&url).max_retries(2)).unwrap().init_payment(&request()).await.unwrap_err();
-    assert_eq!((e.code(), e.request_sent()), (ErrorCode::Network, Some(false)), "{e}");
-    assert!(e.message().contains("after 3 attempts") && e.message().contains("safe"), "{e}");
+    let e = Client::new(config(&url).max_retries(2))
+        .unwrap()
+        .init_payment(&request())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.code(), e.request_sent()),
+        (ErrorCode::Network, Some(false)),
+        "{e}"
+    );
+    assert!(
+        e.message().contains("after 3 attempts") && e.message().contains("safe"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -107,5 +162,9 @@ async fn a_retry_reaches_a_server_that_came_up_late() {
     let link = Client::new(cfg).unwrap().init_payment(&request()).await;
     let emulator = starter.join().unwrap();
     assert!(link.is_ok(), "{link:?}");
-    assert_eq!(emulator.transaction_count(), 1, "the same transaction was created once");
+    assert_eq!(
+        emulator.transaction_count(),
+        1,
+        "the same transaction was created once"
+    );
 }

@@ -40,7 +40,10 @@ impl Account {
             apikey: (*apikey).to_owned(),
             site_id: (*site_id).to_owned(),
             secret_key: (*secret_key).to_owned(),
-            currencies: currencies.split(',').map(|c| c.trim().to_ascii_uppercase()).collect(),
+            currencies: currencies
+                .split(',')
+                .map(|c| c.trim().to_ascii_uppercase())
+                .collect(),
         })
     }
 }

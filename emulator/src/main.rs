@@ -29,10 +29,18 @@ fn parse(args: &[String]) -> Result<(Config, SocketAddr), String> {
     let mut log = true;
     let mut it = args.iter();
     while let Some(flag) = it.next() {
-        let mut value = || it.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
+        let mut value = || {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
         match flag.as_str() {
             "--host" => host = value()?,
-            "--port" => port = value()?.parse().map_err(|_| "--port wants a number".to_owned())?,
+            "--port" => {
+                port = value()?
+                    .parse()
+                    .map_err(|_| "--port wants a number".to_owned())?
+            }
             "--config" => {
                 let path = value()?;
                 let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
@@ -40,8 +48,9 @@ fn parse(args: &[String]) -> Result<(Config, SocketAddr), String> {
             }
             "--account" => accounts.push(Account::parse(&value()?)?),
             "--rate-limit" => {
-                config.rate_limit_per_second =
-                    value()?.parse().map_err(|_| "--rate-limit wants a number".to_owned())?;
+                config.rate_limit_per_second = value()?
+                    .parse()
+                    .map_err(|_| "--rate-limit wants a number".to_owned())?;
             }
             "--quiet" => log = false,
             "-h" | "--help" => return Err(String::new()),
@@ -70,7 +79,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("cinetpay-emulator: {e}");

@@ -54,8 +54,14 @@ const CARD_FIELDS: &[&str] = &[
 ];
 
 fn api_response_id() -> String {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-    format!("{}.{:04}", now.as_secs(), now.subsec_millis() * 10 + fastrand::u32(0..10))
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    format!(
+        "{}.{:04}",
+        now.as_secs(),
+        now.subsec_millis() * 10 + fastrand::u32(0..10)
+    )
 }
 
 fn envelope(status: u16, code: &str, message: &str, description: &str) -> Reply {
@@ -120,7 +126,11 @@ pub fn init(state: &State, req: &Incoming<'_>) -> Reply {
         return missing_field("The request body is not a JSON object");
     };
     for field in ["notify_url", "return_url"] {
-        if body.get(field).and_then(Value::as_str).is_some_and(host_is_localhost) {
+        if body
+            .get(field)
+            .and_then(Value::as_str)
+            .is_some_and(host_is_localhost)
+        {
             return page(
                 400,
                 "text/html; charset=UTF-8",
@@ -142,13 +152,18 @@ pub fn init(state: &State, req: &Incoming<'_>) -> Reply {
         _ => return missing_field("site_id is required"),
     };
     if site_id != account.site_id {
-        return envelope(400, "613", "ERROR_SITE_ID_NOTVALID", "Le site_id n'est pas valide");
+        return envelope(
+            400,
+            "613",
+            "ERROR_SITE_ID_NOTVALID",
+            "Le site_id n'est pas valide",
+        );
     }
     let fields = match check_fields(&body) {
         Ok(f) => f,
         Err(description) => return missing_field(&description),
     };
-    if !account.currencies.iter().any(|c| *c == fields.currency) {
+    if !account.currencies.contains(&fields.currency) {
         let account_currency = account.currencies.join(",");
         return missing_field(&format!(
             "You cannot create a transaction in a different currency than the one allowed to your \
@@ -157,7 +172,10 @@ pub fn init(state: &State, req: &Incoming<'_>) -> Reply {
         ));
     }
     if body.get("lock_phone_number") == Some(&Value::Bool(true)) {
-        let phone = body.get("customer_phone_number").and_then(Value::as_str).unwrap_or("");
+        let phone = body
+            .get("customer_phone_number")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         let digits = phone.strip_prefix('+').unwrap_or(phone);
         if digits.len() < 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return envelope(
@@ -233,7 +251,9 @@ fn check_fields(body: &Map<String, Value>) -> Result<Fields, String> {
         None => return Err("amount is required".into()),
     };
     if amount <= 0 || amount % 5 != 0 {
-        return Err(format!("amount must be a positive multiple of 5, got {amount}"));
+        return Err(format!(
+            "amount must be a positive multiple of 5, got {amount}"
+        ));
     }
     let currency = required("currency")?.to_ascii_uppercase();
     if !CURRENCIES.contains(&currency.as_str()) {
@@ -246,7 +266,9 @@ fn check_fields(body: &Map<String, Value>) -> Result<Fields, String> {
     for name in ["notify_url", "return_url"] {
         let url = required(name)?;
         let lower = url.to_ascii_lowercase();
-        let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
+        let rest = lower
+            .strip_prefix("https://")
+            .or_else(|| lower.strip_prefix("http://"));
         if rest.is_none_or(|r| r.is_empty() || r.starts_with('/')) {
             return Err(format!("{name} must be an http(s) URL"));
         }
@@ -308,7 +330,9 @@ fn host_is_localhost(url: &str) -> bool {
 
 /// A payment token shaped like CinetPay's: 112 lowercase hex characters.
 fn new_token() -> String {
-    (0..56).map(|_| format!("{:02x}", fastrand::u8(..))).collect()
+    (0..56)
+        .map(|_| format!("{:02x}", fastrand::u8(..)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -334,7 +358,14 @@ mod tests {
     }
 
     fn send(state: &State, body: &[u8]) -> Reply {
-        init(state, &Incoming { user_agent: Some("t/1"), content_type: Some("application/json"), body })
+        init(
+            state,
+            &Incoming {
+                user_agent: Some("t/1"),
+                content_type: Some("application/json"),
+                body,
+            },
+        )
     }
 
     fn code(r: &Reply) -> String {
@@ -350,7 +381,10 @@ mod tests {
         let v: Value = serde_json::from_str(&r.body).expect("json");
         let token = v["data"]["payment_token"].as_str().expect("token");
         assert_eq!(token.len(), 112);
-        assert_eq!(v["data"]["payment_url"], format!("http://127.0.0.1:1/payment/{token}"));
+        assert_eq!(
+            v["data"]["payment_url"],
+            format!("http://127.0.0.1:1/payment/{token}")
+        );
         let again = send(&s, &body(json!({})));
         assert_eq!(code(&again), "608");
         assert!(again.body.contains("already been used"));
@@ -360,9 +394,23 @@ mod tests {
     fn front_pages() {
         let s = state();
         let b = body(json!({}));
-        let r = init(&s, &Incoming { user_agent: None, content_type: Some("application/json"), body: &b });
+        let r = init(
+            &s,
+            &Incoming {
+                user_agent: None,
+                content_type: Some("application/json"),
+                body: &b,
+            },
+        );
         assert_eq!((r.status, r.body.as_str()), (403, "error code: 1010"));
-        let r = init(&s, &Incoming { user_agent: Some("x"), content_type: Some("application/x-www-form-urlencoded"), body: &b });
+        let r = init(
+            &s,
+            &Incoming {
+                user_agent: Some("x"),
+                content_type: Some("application/x-www-form-urlencoded"),
+                body: &b,
+            },
+        );
         assert_eq!(r.status, 403);
         assert!(r.body.contains("403 Forbidden"));
         let r = send(&s, &body(json!({"notify_url": "http://LocalHost:8000/n"})));
@@ -373,20 +421,27 @@ mod tests {
     #[test]
     fn api_codes() {
         let s = State::new(
-            &Config::default().with_account(Account::parse("cm-key-000000000:777:s:XAF").expect("acct")),
+            &Config::default()
+                .with_account(Account::parse("cm-key-000000000:777:s:XAF").expect("acct")),
             "http://x".to_owned(),
         );
         assert_eq!(code(&send(&s, &body(json!({"apikey": "nope"})))), "609");
         assert_eq!(code(&send(&s, &body(json!({"site_id": "1"})))), "613");
         assert_eq!(code(&send(&s, &body(json!({"amount": 102})))), "608");
         assert_eq!(code(&send(&s, &body(json!({"transaction_id": ""})))), "608");
-        assert_eq!(code(&send(&s, &body(json!({"channels": "CREDIT_CARD"})))), "608");
+        assert_eq!(
+            code(&send(&s, &body(json!({"channels": "CREDIT_CARD"})))),
+            "608"
+        );
         let r = send(&s, &body(json!({"currency": "XAF"})));
         assert_eq!(code(&r), "608");
         assert!(r.body.contains("Account currency :'XOF'"));
         let r = send(&s, &body(json!({"lock_phone_number": true})));
         assert_eq!(code(&r), "624");
-        let r = send(&s, &body(json!({"apikey": "cm-key-000000000", "site_id": "777", "currency": "xaf"})));
+        let r = send(
+            &s,
+            &body(json!({"apikey": "cm-key-000000000", "site_id": "777", "currency": "xaf"})),
+        );
         assert_eq!(code(&r), "201");
         let r = send(&s, b"[1,2]");
         assert_eq!(code(&r), "608");
@@ -394,10 +449,19 @@ mod tests {
 
     #[test]
     fn localhost_detection() {
-        for yes in ["http://localhost", "https://localhost:80/x", "http://a.localhost/", "http://u:p@LOCALHOST./"] {
+        for yes in [
+            "http://localhost",
+            "https://localhost:80/x",
+            "http://a.localhost/",
+            "http://u:p@LOCALHOST./",
+        ] {
             assert!(host_is_localhost(yes), "{yes}");
         }
-        for no in ["http://127.0.0.1/", "https://localhost.example.com/", "https://shop.example/localhost"] {
+        for no in [
+            "http://127.0.0.1/",
+            "https://localhost.example.com/",
+            "https://shop.example/localhost",
+        ] {
             assert!(!host_is_localhost(no), "{no}");
         }
     }

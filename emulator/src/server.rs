@@ -47,8 +47,10 @@ pub async fn serve(
 
 fn response(reply: &Reply) -> Response<Full<Bytes>> {
     let mut r = Response::new(Full::new(Bytes::from(reply.body.clone())));
-    *r.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    r.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(reply.content_type));
+    *r.status_mut() =
+        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    r.headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(reply.content_type));
     if let Some(wait) = reply.retry_after {
         r.headers_mut().insert(RETRY_AFTER, HeaderValue::from(wait));
     }
@@ -76,7 +78,12 @@ async fn handle(
     let mut apikey = None;
     let reply = match (&method, path.as_str()) {
         (&Method::POST, "/v2/payment") => {
-            let header = |name| req.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::to_owned);
+            let header = |name| {
+                req.headers()
+                    .get(name)
+                    .and_then(|v: &HeaderValue| v.to_str().ok())
+                    .map(str::to_owned)
+            };
             let user_agent = header(USER_AGENT);
             let content_type = header(CONTENT_TYPE);
             match Limited::new(req.into_body(), MAX_BODY).collect().await {

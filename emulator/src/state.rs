@@ -78,7 +78,10 @@ impl State {
         if self.rate_limit == 0 {
             return None;
         }
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs();
         let mut w = lock(&self.window);
         if w.0 != now {
             *w = (now, 0);

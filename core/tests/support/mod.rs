@@ -14,7 +14,9 @@ use tokio::net::{TcpListener, TcpStream};
 
 /// `tests/fixtures/NAME` parsed.
 pub fn fixture(name: &str) -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap()
 }
@@ -26,9 +28,12 @@ pub fn client(base_url: &str) -> Client {
 
 /// The config behind [`client`].
 pub fn config(base_url: &str) -> ClientConfig {
-    ClientConfig::new(cinetpay_emulator::DEFAULT_API_KEY, cinetpay_emulator::DEFAULT_SITE_ID)
-        .base_url(base_url)
-        .retry_initial_delay(Duration::from_millis(20))
+    ClientConfig::new(
+        cinetpay_emulator::DEFAULT_API_KEY,
+        cinetpay_emulator::DEFAULT_SITE_ID,
+    )
+    .base_url(base_url)
+    .retry_initial_delay(Duration::from_millis(20))
 }
 
 /// Reads one HTTP/1.1 request (head and Content-Length body); `None` at EOF.
@@ -78,7 +83,9 @@ pub async fn raw_server(script: Script) -> RawServer {
     let counter = connections.clone();
     tokio::spawn(async move {
         loop {
-            let Ok((mut stream, _)) = listener.accept().await else { return };
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
             counter.fetch_add(1, Ordering::SeqCst);
             let script = script.clone();
             tokio::spawn(async move {
@@ -123,13 +130,20 @@ pub async fn rewriting_proxy(target: SocketAddr, rewrite: fn(String) -> String) 
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
         loop {
-            let Ok((mut client, _)) = listener.accept().await else { return };
+            let Ok((mut client, _)) = listener.accept().await else {
+                return;
+            };
             tokio::spawn(async move {
-                let Some(request) = read_request(&mut client).await else { return };
+                let Some(request) = read_request(&mut client).await else {
+                    return;
+                };
                 let request = String::from_utf8(request).unwrap();
                 let request = request.replacen("\r\n", "\r\nconnection: close\r\n", 1);
                 let mut upstream = TcpStream::connect(target).await.unwrap();
-                upstream.write_all(rewrite(request).as_bytes()).await.unwrap();
+                upstream
+                    .write_all(rewrite(request).as_bytes())
+                    .await
+                    .unwrap();
                 let mut answer = Vec::new();
                 upstream.read_to_end(&mut answer).await.unwrap();
                 let _ = client.write_all(&answer).await;

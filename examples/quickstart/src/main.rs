@@ -28,7 +28,9 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let stamp = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
+    let stamp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
     let request = PaymentRequest::new(format!("ORDER-{stamp}"), 2500, Currency::Xof, "Commande 42")
         .notify_url("https://shop.example/cinetpay/notify")
         .return_url("https://shop.example/cinetpay/return")

@@ -1,0 +1,67 @@
+//! The `cinetpay-emulator` binary, as other languages' test suites start it.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+
+#[test]
+fn prints_its_address_serves_and_masks_the_apikey_in_its_log() {
+    let apikey = "flag-account-apikey-00000009";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cinetpay-emulator"))
+        .args(["--port", "0", "--account", &format!("{apikey}:9:sec:XAF")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let url = first
+        .trim()
+        .strip_prefix("cinetpay-emulator listening on ")
+        .unwrap()
+        .to_owned();
+    let addr = url.strip_prefix("http://").unwrap();
+
+    let body = format!(
+        r#"{{"apikey":"{apikey}","site_id":"9","transaction_id":"B-1","amount":500,"currency":"XAF","description":"x","notify_url":"https://a.example/n","return_url":"https://a.example/r"}}"#
+    );
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "POST /v2/payment HTTP/1.1\r\nhost: {addr}\r\nuser-agent: t\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.contains(r#""code":"201""#), "{answer}");
+    assert!(answer.contains(&format!("{url}/payment/")), "{answer}");
+
+    child.kill().unwrap();
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    let _ = child.wait();
+    assert!(
+        log.contains("POST /v2/payment 200 201 apikey=****0009"),
+        "{log}"
+    );
+    assert!(!log.contains(apikey), "{log}");
+}
+
+#[test]
+fn bad_flags_print_usage_and_exit_2() {
+    let out = Command::new(env!("CARGO_BIN_EXE_cinetpay-emulator"))
+        .arg("--nope")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("usage: cinetpay-emulator"));
+}
