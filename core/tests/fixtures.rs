@@ -165,3 +165,31 @@ async fn api_error_cases_against_the_emulator() {
         );
     }
 }
+
+#[tokio::test]
+async fn every_docs_example_is_created_by_the_emulator_as_serialized() {
+    let accounts = serde_json::to_string(&fixture("emulator-docs-accounts.json")).unwrap();
+    let emulator = Emulator::start(Config::from_json(&accounts).unwrap()).unwrap();
+    for name in [
+        "requests/docs-axios.json",
+        "requests/docs-refid12354.json",
+        "requests/docs-seamless.json",
+    ] {
+        let v = fixture(name);
+        let (api_key, site_id) = (
+            v["client"]["api_key"].as_str().unwrap(),
+            v["client"]["site_id"].as_str().unwrap(),
+        );
+        let client =
+            Client::new(ClientConfig::new(api_key, site_id).base_url(emulator.url())).unwrap();
+        let payload = PaymentPayload::from_value(&v["payload"]).unwrap();
+        client
+            .init_payment_payload(&payload)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let stored = emulator
+            .transaction(site_id, payload.request.transaction_id.as_str())
+            .unwrap();
+        assert_eq!(stored.request, v["wire"], "{name}");
+    }
+}

@@ -106,7 +106,7 @@ fn main() -> ExitCode {
             }
         };
         println!("cinetpay-emulator listening on {url}");
-        for a in &config.accounts {
+        for a in config.accounts.iter().filter(|_| config.log_requests) {
             eprintln!(
                 "account site_id={} apikey={} currencies={}",
                 a.site_id,

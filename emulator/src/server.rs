@@ -67,6 +67,62 @@ fn text(status: u16, body: &str, outcome: &str) -> Reply {
     }
 }
 
+/// `GET /_emulator/transaction?site_id=..&transaction_id=..`: what the emulator stored, so that
+/// test suites in any language can check the body and headers their client sent.
+fn inspect(state: &State, query: &str) -> Reply {
+    let param = |name: &str| {
+        query.split('&').find_map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            (k == name).then(|| percent_decode(v))
+        })
+    };
+    let (Some(site_id), Some(transaction_id)) = (param("site_id"), param("transaction_id")) else {
+        return text(400, "site_id and transaction_id are required", "400");
+    };
+    match state.transaction(&site_id, &transaction_id) {
+        Some(t) => Reply {
+            status: 200,
+            content_type: "application/json",
+            body: serde_json::json!({
+                "site_id": t.site_id,
+                "transaction_id": t.transaction_id,
+                "payment_token": t.payment_token,
+                "amount": t.amount,
+                "currency": t.currency,
+                "user_agent": t.user_agent,
+                "request": t.request,
+            })
+            .to_string(),
+            retry_after: None,
+            outcome: "inspect".to_owned(),
+        },
+        None => text(404, "no such transaction", "404"),
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 async fn handle(
     state: Arc<State>,
     log: bool,
@@ -108,6 +164,9 @@ async fn handle(
         }
         (_, "/v2/payment") => text(405, "Method Not Allowed", "405"),
         (&Method::GET, "/health") => text(200, "ok", "ok"),
+        (&Method::GET, "/_emulator/transaction") => {
+            inspect(&state, req.uri().query().unwrap_or(""))
+        }
         (&Method::GET, p) if p.starts_with("/payment/") => {
             match state.by_token(&p["/payment/".len()..]) {
                 Some(t) => Reply {
@@ -132,4 +191,13 @@ async fn handle(
         );
     }
     Ok(response(&reply))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(super::percent_decode("ORDER%2D1+x%"), "ORDER-1 x%");
+        assert_eq!(super::percent_decode("%C3%A9"), "é");
+    }
 }

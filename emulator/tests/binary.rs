@@ -65,3 +65,25 @@ fn bad_flags_print_usage_and_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("usage: cinetpay-emulator"));
 }
+
+#[test]
+fn the_inspection_endpoint_shows_what_was_received() {
+    let emulator = cinetpay_emulator::Emulator::start(Default::default()).unwrap();
+    let addr = emulator.addr();
+    let get = |path: &str| {
+        let mut s = TcpStream::connect(addr).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    };
+    assert!(
+        get("/_emulator/transaction?site_id=445160&transaction_id=NOPE")
+            .starts_with("HTTP/1.1 404")
+    );
+    assert!(get("/_emulator/transaction").starts_with("HTTP/1.1 400"));
+}

@@ -1,0 +1,43 @@
+"""Typed parameters of :meth:`cinetpay.Client.init_payment` (CinetPay's field names)."""
+
+from __future__ import annotations
+
+from typing import Dict, TypedDict
+
+__all__ = ["PaymentParams"]
+
+
+class _RequiredPaymentParams(TypedDict):
+    transaction_id: str
+    amount: int
+    currency: str
+    description: str
+    notify_url: str
+    return_url: str
+
+
+class PaymentParams(_RequiredPaymentParams, total=False):
+    """The keywords of ``init_payment``: CinetPay's parameter table.
+
+    ``currency`` is one of XOF, XAF, CDF, GNF, USD; ``channels`` one of ALL (default),
+    MOBILE_MONEY, CREDIT_CARD, WALLET; ``lang`` fr or en (any case for all three).
+    """
+
+    apikey: str
+    site_id: str
+    channels: str
+    lang: str
+    metadata: str
+    invoice_data: Dict[str, str]
+    lock_phone_number: bool
+    alternative_currency: str
+    customer_id: str
+    customer_name: str
+    customer_surname: str
+    customer_phone_number: str
+    customer_email: str
+    customer_address: str
+    customer_city: str
+    customer_country: str
+    customer_state: str
+    customer_zip_code: str

@@ -1,0 +1,329 @@
+//! `cinetpay._cinetpay`: the native half of the Python package.
+//!
+//! Thin by design: keywords become a JSON object, and the core does everything else (payload
+//! parsing, validation, HTTP, errors). Exceptions are the pure-Python classes of
+//! `cinetpay._errors`, built from the core's error through `_errors._from_native`.
+
+use std::time::Duration;
+
+use cinetpay::blocking;
+use cinetpay::{ClientConfig, Error as CoreError, ErrorCode, PaymentPayload};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use serde_json::{Map, Number, Value};
+
+/// Deeper nesting than this is refused: no field of the API nests more than once.
+const MAX_DEPTH: usize = 8;
+
+/// A created payment: send the customer to `payment_url`.
+#[pyclass(module = "cinetpay._cinetpay", frozen, eq)]
+#[derive(PartialEq)]
+struct PaymentLink {
+    /// CinetPay's token for this payment.
+    #[pyo3(get)]
+    payment_token: String,
+    /// The hosted checkout page to redirect the customer to.
+    #[pyo3(get)]
+    payment_url: String,
+    /// CinetPay's id for this API response (quote it to CinetPay support).
+    #[pyo3(get)]
+    api_response_id: Option<String>,
+}
+
+#[pymethods]
+impl PaymentLink {
+    fn __repr__(&self) -> String {
+        let id = self
+            .api_response_id
+            .as_ref()
+            .map_or_else(|| "None".to_owned(), |id| format!("{id:?}"));
+        format!(
+            "PaymentLink(payment_url={:?}, payment_token={:?}, api_response_id={id})",
+            self.payment_url, self.payment_token
+        )
+    }
+}
+
+impl From<cinetpay::PaymentLink> for PaymentLink {
+    fn from(l: cinetpay::PaymentLink) -> Self {
+        PaymentLink {
+            payment_token: l.payment_token,
+            payment_url: l.payment_url,
+            api_response_id: l.api_response_id,
+        }
+    }
+}
+
+/// Builds the `cinetpay` exception for a core error.
+fn to_pyerr(py: Python<'_>, e: &CoreError) -> PyErr {
+    static FACTORY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let build = || -> PyResult<PyErr> {
+        let info = PyDict::new(py);
+        info.set_item("code", e.code().as_str())?;
+        info.set_item("message", e.message())?;
+        info.set_item("display", e.to_string())?;
+        info.set_item("field", e.field())?;
+        info.set_item("http_status", e.http_status())?;
+        info.set_item("api_code", e.api_code())?;
+        info.set_item("description", e.description())?;
+        info.set_item("api_response_id", e.api_response_id())?;
+        info.set_item("hint", e.hint())?;
+        info.set_item("retry_after", e.retry_after().map(|d| d.as_secs_f64()))?;
+        info.set_item("request_sent", e.request_sent())?;
+        let factory = FACTORY.import(py, "cinetpay._errors", "_from_native")?;
+        Ok(PyErr::from_value(factory.call1((info,))?))
+    };
+    build().unwrap_or_else(|err| err)
+}
+
+fn validation(field: &str, message: impl Into<String>) -> CoreError {
+    CoreError::validation(field, message)
+}
+
+/// A Python value as JSON, refusing what JSON cannot hold with an error naming `field`.
+fn to_json(field: &str, v: &Bound<'_, PyAny>, depth: usize) -> Result<Value, CoreError> {
+    if depth > MAX_DEPTH {
+        return Err(validation(field, "is nested too deeply"));
+    }
+    if v.is_none() {
+        return Ok(Value::Null);
+    }
+    // bool before int: Python's bool is a subclass of int.
+    if let Ok(b) = v.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if v.is_instance_of::<PyInt>() {
+        return match v.extract::<i64>() {
+            Ok(i) => Ok(Value::from(i)),
+            Err(_) => Err(validation(field, format!("{v} is out of range"))),
+        };
+    }
+    if let Ok(f) = v.cast::<PyFloat>() {
+        let x = f.value();
+        // A float is refused by the core with "must be an integer (got 100.5)"; NaN and
+        // infinities have no JSON form at all.
+        return Number::from_f64(x)
+            .map(Value::Number)
+            .ok_or_else(|| validation(field, format!("must be an integer, got {x}")));
+    }
+    if let Ok(s) = v.cast::<PyString>() {
+        return s
+            .to_cow()
+            .map(|s| Value::String(s.into_owned()))
+            .map_err(|_| validation(field, "is not valid Unicode (lone surrogate)"));
+    }
+    if let Ok(d) = v.cast::<PyDict>() {
+        let mut map = Map::new();
+        for (k, item) in d.iter() {
+            let Ok(key) = k.cast::<PyString>() else {
+                return Err(validation(field, "must have str keys"));
+            };
+            let key = key
+                .to_cow()
+                .map_err(|_| validation(field, "has a key that is not valid Unicode"))?;
+            map.insert(key.into_owned(), to_json(field, &item, depth + 1)?);
+        }
+        return Ok(Value::Object(map));
+    }
+    if v.is_instance_of::<PyList>() || v.is_instance_of::<PyTuple>() {
+        let mut items = Vec::new();
+        for item in v
+            .try_iter()
+            .map_err(|_| validation(field, "cannot be iterated"))?
+        {
+            let item = item.map_err(|_| validation(field, "cannot be iterated"))?;
+            items.push(to_json(field, &item, depth + 1)?);
+        }
+        return Ok(Value::Array(items));
+    }
+    let type_name = v
+        .get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".to_owned());
+    Err(validation(
+        field,
+        format!("must be a str, int, bool, dict or None, got {type_name}"),
+    ))
+}
+
+fn payload_from(py: Python<'_>, payload: &Bound<'_, PyDict>) -> PyResult<PaymentPayload> {
+    let mut map = Map::new();
+    for (k, v) in payload.iter() {
+        let key: String = k.extract()?;
+        let value = to_json(&key, &v, 0).map_err(|e| to_pyerr(py, &e))?;
+        map.insert(key, value);
+    }
+    PaymentPayload::from_value(&Value::Object(map)).map_err(|e| to_pyerr(py, &e))
+}
+
+fn seconds(field: &str, secs: f64) -> Result<Duration, CoreError> {
+    Duration::try_from_secs_f64(secs)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| {
+            validation(
+                field,
+                format!("must be a positive number of seconds, got {secs}"),
+            )
+        })
+}
+
+/// The native client: a `cinetpay::blocking::Client`, whose async twin serves the asyncio API.
+/// Both run on the core's one shared tokio runtime.
+#[pyclass(module = "cinetpay._cinetpay", frozen)]
+struct NativeClient {
+    inner: blocking::Client,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_config(
+    mut config: ClientConfig,
+    secret_key: Option<String>,
+    base_url: Option<String>,
+    timeout: f64,
+    connect_timeout: f64,
+    max_retries: i64,
+    app_info: Option<String>,
+) -> Result<ClientConfig, CoreError> {
+    if let Some(k) = secret_key {
+        config = config.secret_key(k);
+    }
+    if let Some(u) = base_url {
+        config = config.base_url(u);
+    }
+    config.timeout = seconds("timeout", timeout)?;
+    config.connect_timeout = seconds("connect_timeout", connect_timeout)?;
+    config.max_retries = u32::try_from(max_retries).map_err(|_| {
+        validation(
+            "max_retries",
+            format!("must be between 0 and {}", cinetpay::MAX_RETRIES_LIMIT),
+        )
+    })?;
+    config.app_info = app_info;
+    Ok(config)
+}
+
+#[pymethods]
+impl NativeClient {
+    #[new]
+    #[pyo3(signature = (api_key, site_id, secret_key=None, base_url=None, timeout=30.0, connect_timeout=10.0, max_retries=2, app_info=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        api_key: Option<String>,
+        site_id: Option<String>,
+        secret_key: Option<String>,
+        base_url: Option<String>,
+        timeout: f64,
+        connect_timeout: f64,
+        max_retries: i64,
+        app_info: Option<String>,
+    ) -> PyResult<Self> {
+        let base = ClientConfig::new(api_key.unwrap_or_default(), site_id.unwrap_or_default());
+        build_config(
+            base,
+            secret_key,
+            base_url,
+            timeout,
+            connect_timeout,
+            max_retries,
+            app_info,
+        )
+        .and_then(blocking::Client::new)
+        .map(|inner| NativeClient { inner })
+        .map_err(|e| to_pyerr(py, &e))
+    }
+
+    #[staticmethod]
+    #[pyo3(signature = (timeout=30.0, connect_timeout=10.0, max_retries=2, app_info=None))]
+    fn from_env(
+        py: Python<'_>,
+        timeout: f64,
+        connect_timeout: f64,
+        max_retries: i64,
+        app_info: Option<String>,
+    ) -> PyResult<Self> {
+        ClientConfig::from_env()
+            .and_then(|c| {
+                let (secret, base) = (c.secret_key.clone(), c.base_url.clone());
+                let secret = secret.map(|s| s.expose().to_owned());
+                build_config(
+                    c,
+                    secret,
+                    Some(base),
+                    timeout,
+                    connect_timeout,
+                    max_retries,
+                    app_info,
+                )
+            })
+            .and_then(blocking::Client::new)
+            .map(|inner| NativeClient { inner })
+            .map_err(|e| to_pyerr(py, &e))
+    }
+
+    /// Creates a payment, waiting with the GIL released.
+    fn init_payment(&self, py: Python<'_>, payload: &Bound<'_, PyDict>) -> PyResult<PaymentLink> {
+        let payload = payload_from(py, payload)?;
+        py.detach(|| self.inner.init_payment_payload(&payload))
+            .map(PaymentLink::from)
+            .map_err(|e| to_pyerr(py, &e))
+    }
+
+    /// Creates a payment; returns an awaitable that never blocks the event loop.
+    fn init_payment_async<'py>(
+        &self,
+        py: Python<'py>,
+        payload: &Bound<'py, PyDict>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let payload = payload_from(py, payload)?;
+        let client = self.inner.as_async().clone();
+        // Checked here so that a bad payload raises at the call, before any awaiting.
+        client
+            .check_payload_credentials(&payload)
+            .and_then(|()| payload.request.validate())
+            .map_err(|e| to_pyerr(py, &e))?;
+        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            match client.init_payment(&payload.request).await {
+                Ok(link) => Ok(PaymentLink::from(link)),
+                Err(e) => Err(Python::attach(|py| to_pyerr(py, &e))),
+            }
+        })
+    }
+
+    #[getter]
+    fn site_id(&self) -> String {
+        self.inner.as_async().config().site_id.clone()
+    }
+
+    #[getter]
+    fn base_url(&self) -> String {
+        self.inner.as_async().config().base_url.clone()
+    }
+
+    #[getter]
+    fn user_agent(&self) -> String {
+        self.inner.as_async().user_agent().to_owned()
+    }
+}
+
+/// The stable error code strings, in the core's order.
+fn error_codes() -> Vec<&'static str> {
+    ErrorCode::ALL.iter().map(|c| c.as_str()).collect()
+}
+
+#[pymodule]
+fn _cinetpay(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // One runtime for the blocking and the asyncio clients: a reqwest pool must never be
+    // shared between two runtimes.
+    let runtime = blocking::runtime().map_err(|e| to_pyerr(m.py(), &e))?;
+    let _ = pyo3_async_runtimes::tokio::init_with_runtime(runtime);
+    m.add_class::<NativeClient>()?;
+    m.add_class::<PaymentLink>()?;
+    m.add("__version__", cinetpay::VERSION)?;
+    m.add("ERROR_CODES", error_codes())?;
+    m.add("FIELDS", cinetpay::FIELDS.to_vec())?;
+    Ok(())
+}

@@ -1,0 +1,109 @@
+"""Threads and asyncio: results matched to requests, the GIL released, the loop never blocked."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, List, Tuple
+
+import cinetpay
+from conftest import API_KEY, SITE_ID, Emulator, payload
+from slow_server import SlowServer
+
+
+def test_eight_threads_share_one_client(client: cinetpay.Client, emulator: Emulator, unique_id: Any) -> None:
+    ids = [unique_id(f"t{t}-") for t in range(8) for _ in range(10)]
+
+    def one(tx: str) -> Tuple[str, str]:
+        return tx, client.init_payment(**payload(transaction_id=tx)).payment_token
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(one, ids))
+    assert len({token for _, token in results}) == len(ids)
+    for tx, token in results[::7]:
+        assert emulator.transaction(SITE_ID, tx)["payment_token"] == token
+
+
+def test_200_concurrent_asyncio_calls(emulator: Emulator, unique_id: Any) -> None:
+    async def run() -> List[Tuple[str, cinetpay.PaymentLink]]:
+        async with cinetpay.AsyncClient(api_key=API_KEY, site_id=SITE_ID, base_url=emulator.url) as client:
+            ids = [unique_id() for _ in range(200)]
+
+            async def one(tx: str) -> Tuple[str, cinetpay.PaymentLink]:
+                return tx, await client.init_payment(**payload(transaction_id=tx))
+
+            return await asyncio.gather(*(one(tx) for tx in ids))
+
+    results = asyncio.run(run())
+    assert len({link.payment_token for _, link in results}) == 200
+    for tx, link in results[::20]:
+        assert emulator.transaction(SITE_ID, tx)["payment_token"] == link.payment_token
+
+
+def test_the_gil_is_released_while_a_call_waits() -> None:
+    # The answer comes only after another Python thread has run a pure-Python loop: with the GIL
+    # held by the waiting call, neither that thread nor the server's could run, and the call
+    # would time out instead.
+    server = SlowServer()
+    counted: List[int] = []
+
+    def count() -> None:
+        n = 0
+        for _ in range(100_000):
+            n += 1
+        counted.append(n)
+
+    try:
+        server.release_from(count)
+        client = cinetpay.Client(api_key=API_KEY, site_id=SITE_ID, base_url=server.url, timeout=20)
+        link = client.init_payment(**payload())
+        assert link.payment_token == "tok" and counted == [100_000]
+    finally:
+        server.close()
+
+
+def test_the_event_loop_keeps_running_while_a_call_waits() -> None:
+    server = SlowServer()
+
+    async def run() -> int:
+        async with cinetpay.AsyncClient(api_key=API_KEY, site_id=SITE_ID, base_url=server.url, timeout=20) as client:
+            call = asyncio.ensure_future(client.init_payment(**payload()))
+            ticks = 0
+            # Only this coroutine can release the server: a blocked loop would never get here.
+            while not server.received.is_set():
+                await asyncio.sleep(0.001)
+            for _ in range(50):
+                await asyncio.sleep(0)
+                ticks += 1
+            assert not call.done()
+            server.release.set()
+            await call
+            return ticks
+
+    try:
+        assert asyncio.run(run()) == 50
+    finally:
+        server.close()
+
+
+def test_sync_and_async_clients_in_threads_and_loops_at_once(emulator: Emulator, unique_id: Any) -> None:
+    errors: List[BaseException] = []
+
+    def in_thread() -> None:
+        try:
+            asyncio.run(_async_batch(emulator.url, [unique_id() for _ in range(20)]))
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=in_thread) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+async def _async_batch(url: str, ids: List[str]) -> None:
+    async with cinetpay.AsyncClient(api_key=API_KEY, site_id=SITE_ID, base_url=url) as client:
+        await asyncio.gather(*(client.init_payment(**payload(transaction_id=tx)) for tx in ids))

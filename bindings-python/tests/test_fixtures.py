@@ -1,0 +1,88 @@
+"""The repository's shared vectors, the same ones the Rust, Node and C suites run."""
+
+from __future__ import annotations
+
+from typing import Any, Dict
+
+import pytest
+
+import cinetpay
+from conftest import API_KEY, SITE_ID, Emulator, closed_port_url, fixture
+
+DOCS = ["requests/docs-axios.json", "requests/docs-refid12354.json", "requests/docs-seamless.json"]
+VALIDATION = fixture("validation.json")
+API_ERRORS = fixture("api-errors.json")
+
+
+@pytest.mark.parametrize("name", DOCS)
+def test_docs_examples_are_sent_exactly_as_documented(name: str, docs_emulator: Emulator) -> None:
+    vector = fixture(name)
+    creds = vector["client"]
+    client = cinetpay.Client(api_key=creds["api_key"], site_id=creds["site_id"], base_url=docs_emulator.url)
+    link = client.init_payment(**vector["payload"])
+    assert link.payment_url.startswith(docs_emulator.url)
+    stored = docs_emulator.transaction(creds["site_id"], vector["payload"]["transaction_id"])
+    assert stored["request"] == vector["wire"]
+    if "invoice_order" in vector:
+        assert list(stored["request"]["invoice_data"]) == vector["invoice_order"]
+    assert stored["user_agent"].startswith("cinetpay-rust/")
+    assert " cinetpay-python/" in stored["user_agent"] and "Python/" in stored["user_agent"]
+
+
+def _patched(case: Dict[str, Any]) -> Dict[str, Any]:
+    body = dict(VALIDATION["base"])
+    body.update(case.get("set", {}))
+    for key in case.get("unset", []):
+        body.pop(key)
+    return body
+
+
+@pytest.mark.parametrize("case", VALIDATION["cases"], ids=lambda c: c["name"])
+def test_validation_cases_fail_locally(case: Dict[str, Any]) -> None:
+    client = cinetpay.Client(api_key=API_KEY, site_id=SITE_ID, base_url=closed_port_url(), max_retries=0)
+    with pytest.raises(cinetpay.ValidationError) as info:
+        client.init_payment(**_patched(case))
+    e = info.value
+    assert (e.code, e.field, e.request_sent) == ("validation_error", case["field"], False)
+    assert case["message_contains"] in e.message
+    assert isinstance(e, ValueError)
+
+
+@pytest.mark.parametrize("case", VALIDATION["cases"], ids=lambda c: c["name"])
+def test_validation_cases_fail_locally_async(case: Dict[str, Any]) -> None:
+    import asyncio
+
+    async def run() -> None:
+        async with cinetpay.AsyncClient(api_key=API_KEY, site_id=SITE_ID, base_url=closed_port_url()) as client:
+            with pytest.raises(cinetpay.ValidationError) as info:
+                await client.init_payment(**_patched(case))
+            assert info.value.field == case["field"]
+
+    asyncio.run(run())
+
+
+CLASSES = {
+    "auth_not_found": cinetpay.AuthenticationError,
+    "site_id_not_valid": cinetpay.AuthenticationError,
+    "currency_not_allowed": cinetpay.APIError,
+    "minimum_required_field": cinetpay.APIError,
+}
+
+
+@pytest.mark.parametrize("case", API_ERRORS["cases"], ids=lambda c: c["name"])
+def test_api_error_cases(case: Dict[str, Any], emulator: Emulator, unique_id: Any) -> None:
+    creds = {"api_key": API_KEY, "site_id": SITE_ID, **case.get("client", {})}
+    client = cinetpay.Client(base_url=emulator.url, **creds)
+    body = _patched(case)
+    body["transaction_id"] = unique_id()
+    if case.get("repeat"):
+        client.init_payment(**body)
+    with pytest.raises(cinetpay.CinetPayError) as info:
+        client.init_payment(**body)
+    e = info.value
+    assert type(e) is CLASSES[case["code"]]
+    assert (e.code, e.api_code, e.http_status) == (case["code"], case["api_code"], case["http_status"])
+    assert e.api_response_id and e.hint and e.request_sent is True
+    if "description_contains" in case:
+        assert case["description_contains"] in (e.description or "")
+    assert API_KEY not in str(e) and API_KEY not in repr(e)

@@ -1,0 +1,11 @@
+"""URL routes of the example shop."""
+
+from django.urls import path
+
+from shop import views
+
+urlpatterns = [
+    path("checkout", views.checkout, name="checkout"),
+    path("orders/<int:order_id>/return", views.order_return, name="order-return"),
+    path("cinetpay/notify", views.notify, name="cinetpay-notify"),
+]
