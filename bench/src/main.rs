@@ -2,7 +2,10 @@
 //! all against the same local server in one run (only ratios from one run mean anything: loopback
 //! latency on shared machines swings several-fold between runs).
 //!
-//! `cargo run --release -p cinetpay-bench -- [--seconds 3]` prints a Markdown table.
+//! `cargo run --release -p cinetpay-bench -- [--seconds 3]` prints a Markdown table;
+//! `-- --serve` only runs the server (printing `listening on http://...`), for the Python and
+//! Node benchmark scripts; `-- --wrk URL CONNECTIONS SECONDS` prints wrk's requests per second
+//! for the same POST body.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -258,6 +261,21 @@ fn main() -> Result<(), BoxError> {
         .and_then(|i| args.get(i + 1))
         .and_then(|s| s.parse().ok())
         .unwrap_or(3.0);
+    if args.iter().any(|a| a == "--serve") {
+        let addr = start_server()?;
+        println!("listening on http://{addr}");
+        loop {
+            std::thread::park();
+        }
+    }
+    if let Some(i) = args.iter().position(|a| a == "--wrk") {
+        let addr: SocketAddr = args.get(i + 1).ok_or("--wrk ADDR CONNECTIONS SECONDS")?.parse()?;
+        let connections: usize = args.get(i + 2).ok_or("--wrk ADDR CONNECTIONS SECONDS")?.parse()?;
+        let seconds: f64 = args.get(i + 3).ok_or("--wrk ADDR CONNECTIONS SECONDS")?.parse()?;
+        let rate = wrk(addr, connections, seconds).ok_or("wrk is not installed or failed")?;
+        println!("{rate}");
+        return Ok(());
+    }
     let addr = start_server()?;
     // Warm the server and the connection paths once.
     let _ = raw(addr, 1, 0.3)?;
