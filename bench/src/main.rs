@@ -269,9 +269,18 @@ fn main() -> Result<(), BoxError> {
         }
     }
     if let Some(i) = args.iter().position(|a| a == "--wrk") {
-        let addr: SocketAddr = args.get(i + 1).ok_or("--wrk ADDR CONNECTIONS SECONDS")?.parse()?;
-        let connections: usize = args.get(i + 2).ok_or("--wrk ADDR CONNECTIONS SECONDS")?.parse()?;
-        let seconds: f64 = args.get(i + 3).ok_or("--wrk ADDR CONNECTIONS SECONDS")?.parse()?;
+        let addr: SocketAddr = args
+            .get(i + 1)
+            .ok_or("--wrk ADDR CONNECTIONS SECONDS")?
+            .parse()?;
+        let connections: usize = args
+            .get(i + 2)
+            .ok_or("--wrk ADDR CONNECTIONS SECONDS")?
+            .parse()?;
+        let seconds: f64 = args
+            .get(i + 3)
+            .ok_or("--wrk ADDR CONNECTIONS SECONDS")?
+            .parse()?;
         let rate = wrk(addr, connections, seconds).ok_or("wrk is not installed or failed")?;
         println!("{rate}");
         return Ok(());

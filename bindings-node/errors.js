@@ -1,0 +1,84 @@
+'use strict';
+// The error classes of the cinetpay package: one per family of the core's stable codes.
+
+/** Base class of every error the SDK throws. */
+class CinetPayError extends Error {
+  constructor(message, info = {}) {
+    super(message);
+    this.name = new.target.name;
+    /** The stable code string shared by every language ('auth_not_found', ...). */
+    this.code = info.code ?? 'internal';
+    this.field = info.field ?? null;
+    this.httpStatus = info.http_status ?? null;
+    this.apiCode = info.api_code ?? null;
+    this.description = info.description ?? null;
+    this.apiResponseId = info.api_response_id ?? null;
+    this.hint = info.hint ?? null;
+    /** Seconds CinetPay asked to wait (HTTP Retry-After), for rate limits. */
+    this.retryAfter = info.retry_after ?? null;
+    /** Whether the request reached CinetPay: true on a timeout means the payment may exist. */
+    this.requestSent = info.request_sent ?? null;
+  }
+}
+
+/** A request or configuration field broke a rule; nothing was sent. `field` names it. */
+class ValidationError extends CinetPayError {}
+/** CinetPay did not recognise the apikey (auth_not_found) or the site_id (site_id_not_valid). */
+class AuthenticationError extends CinetPayError {}
+/** CinetPay throttled the merchant (HTTP 429); see `retryAfter`. */
+class RateLimitError extends CinetPayError {}
+/** CinetPay refused the request or failed (other API codes, 403/400 pages, 5xx, bad answers). */
+class APIError extends CinetPayError {}
+/** The connection failed or broke; see `requestSent`. */
+class NetworkError extends CinetPayError {}
+/** No complete answer in time. */
+class TimeoutError extends NetworkError {}
+
+const CLASS_BY_CODE = {
+  validation_error: ValidationError,
+  auth_not_found: AuthenticationError,
+  site_id_not_valid: AuthenticationError,
+  too_many_requests: RateLimitError,
+  network: NetworkError,
+  timeout: TimeoutError,
+  internal: CinetPayError,
+};
+
+/** The error for a core error's info (the JSON the native layer sends). */
+function fromInfo(info) {
+  const Class = CLASS_BY_CODE[info.code] ?? APIError;
+  // The core's one-line form without its "code: " prefix: the class and `code` say that.
+  const display = typeof info.display === 'string' ? info.display : `${info.code}: ${info.message}`;
+  const prefix = `${info.code}: `;
+  return new Class(display.startsWith(prefix) ? display.slice(prefix.length) : display, info);
+}
+
+/** Turns an error thrown by the native layer into its CinetPayError; other errors pass through. */
+function fromNative(e) {
+  const marker = 'cinetpay:';
+  if (e && typeof e.message === 'string' && e.message.startsWith(marker)) {
+    try {
+      return fromInfo(JSON.parse(e.message.slice(marker.length)));
+    } catch {
+      return new CinetPayError(e.message);
+    }
+  }
+  return e;
+}
+
+function validation(field, message) {
+  return fromInfo({ code: 'validation_error', field, message, display: `validation_error: ${field}: ${message}`, request_sent: false });
+}
+
+module.exports = {
+  CinetPayError,
+  ValidationError,
+  AuthenticationError,
+  RateLimitError,
+  APIError,
+  NetworkError,
+  TimeoutError,
+  fromInfo,
+  fromNative,
+  validation,
+};

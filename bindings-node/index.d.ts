@@ -1,0 +1,142 @@
+// Types of the `cinetpay` package. The native layer's own types are generated into native.d.ts
+// (checked for drift in CI); test/exports.test.js checks that this file and the runtime export
+// the same names.
+
+/** Client settings. Keys are camelCase; payload fields keep CinetPay's names. */
+export interface ClientConfig {
+  /** Your apikey (back-office, menu Intégration). */
+  apiKey?: string;
+  /** Your site_id. */
+  siteId?: string;
+  /** Your secret key, to verify notifications. */
+  secretKey?: string;
+  /** API base URL; `http://` only for loopback hosts (the emulator). Default: CinetPay's. */
+  baseUrl?: string;
+  /** Per-attempt timeout in milliseconds (default 30000). */
+  timeoutMs?: number;
+  /** Connect timeout in milliseconds (default 10000). */
+  connectTimeoutMs?: number;
+  /** Retries of a connection that failed before the request was sent, 0 to 10 (default 2). */
+  maxRetries?: number;
+}
+
+/** `currency`: the account must accept it. */
+export type Currency = 'XOF' | 'XAF' | 'CDF' | 'GNF' | 'USD' | Lowercase<'XOF' | 'XAF' | 'CDF' | 'GNF' | 'USD'>;
+/** `channels`: which payment universes the checkout page offers. */
+export type Channels = 'ALL' | 'MOBILE_MONEY' | 'CREDIT_CARD' | 'WALLET';
+/** `lang`: the checkout page's language. */
+export type Lang = 'fr' | 'en' | 'FR' | 'EN';
+
+/** The payment initialisation fields, with CinetPay's names (its docs' objects fit as they are). */
+export interface PaymentParams {
+  /** Your unique id for this payment; CinetPay refuses one it has seen. */
+  transaction_id: string;
+  /** A positive integer, multiple of 5. */
+  amount: number;
+  currency: Currency;
+  /** Must not contain # / $ _ &. */
+  description: string;
+  /** Absolute http(s) URL, not localhost. */
+  notify_url: string;
+  /** Absolute http(s) URL, not localhost. */
+  return_url: string;
+  /** Default ALL. CREDIT_CARD needs every customer field. */
+  channels?: Channels;
+  lang?: Lang;
+  metadata?: string;
+  /** Up to three label/value pairs shown on the invoice, in order. */
+  invoice_data?: Record<string, string>;
+  /** Requires customer_phone_number. */
+  lock_phone_number?: boolean;
+  alternative_currency?: string;
+  /** Must equal the client's apikey when present (CinetPay's examples carry it). */
+  apikey?: string;
+  /** Must equal the client's site_id when present. */
+  site_id?: string;
+  customer_id?: string;
+  customer_name?: string;
+  customer_surname?: string;
+  customer_phone_number?: string;
+  customer_email?: string;
+  customer_address?: string;
+  customer_city?: string;
+  /** ISO 3166-1 alpha-2, e.g. CI. */
+  customer_country?: string;
+  customer_state?: string;
+  customer_zip_code?: string;
+}
+
+/** A created payment: send the customer to `payment_url`. */
+export interface PaymentLink {
+  payment_token: string;
+  payment_url: string;
+  /** CinetPay's id for this API response: quote it to CinetPay support. */
+  api_response_id: string | null;
+}
+
+/** The stable error codes, the same in every language. */
+export type ErrorCode =
+  | 'validation_error'
+  | 'minimum_required_field'
+  | 'currency_not_allowed'
+  | 'auth_not_found'
+  | 'site_id_not_valid'
+  | 'processing_error'
+  | 'forbidden'
+  | 'too_many_requests'
+  | 'user_agent_required'
+  | 'access_denied'
+  | 'api_error'
+  | 'server_error'
+  | 'timeout'
+  | 'network'
+  | 'decode'
+  | 'response_too_large'
+  | 'internal';
+
+/** Base class of every error the SDK throws. Its message never contains the keys. */
+export class CinetPayError extends Error {
+  readonly code: ErrorCode;
+  /** For validation errors: the field at fault. */
+  readonly field: string | null;
+  readonly httpStatus: number | null;
+  /** CinetPay's own code ('608', ...). */
+  readonly apiCode: string | null;
+  readonly description: string | null;
+  readonly apiResponseId: string | null;
+  /** The cause and fix from CinetPay's error table. */
+  readonly hint: string | null;
+  /** Seconds to wait, for rate limits. */
+  readonly retryAfter: number | null;
+  /** Whether the request reached CinetPay (true on a timeout: the payment may exist). */
+  readonly requestSent: boolean | null;
+}
+/** A field broke a rule; nothing was sent. */
+export class ValidationError extends CinetPayError {}
+/** auth_not_found (609) or site_id_not_valid (613). */
+export class AuthenticationError extends CinetPayError {}
+/** too_many_requests (429). */
+export class RateLimitError extends CinetPayError {}
+/** Every other API, page or server error. */
+export class APIError extends CinetPayError {}
+/** The connection failed or broke. */
+export class NetworkError extends CinetPayError {}
+/** No complete answer in time. */
+export class TimeoutError extends NetworkError {}
+
+/** A CinetPay client: share one across the app. */
+export class Client {
+  constructor(config: ClientConfig);
+  /** From CINETPAY_API_KEY, CINETPAY_SITE_ID, CINETPAY_SECRET_KEY, CINETPAY_BASE_URL. */
+  static fromEnv(config?: Omit<ClientConfig, 'apiKey' | 'siteId' | 'secretKey' | 'baseUrl'>): Client;
+  /** Validates, sends and decodes a payment initialisation. */
+  initPayment(payload: PaymentParams): Promise<PaymentLink>;
+  readonly siteId: string;
+  readonly baseUrl: string;
+  readonly userAgent: string;
+  toJSON(): { siteId: string; baseUrl: string };
+}
+
+export const ERROR_CODES: readonly ErrorCode[];
+export const FIELDS: readonly string[];
+export const VERSION: string;

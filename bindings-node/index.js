@@ -1,0 +1,158 @@
+'use strict';
+// The cinetpay package: `Client` over the native core, plus the error classes.
+
+const native = require('./native.js');
+const errors = require('./errors.js');
+const { version } = require('./package.json');
+
+const { ValidationError, fromNative, validation } = errors;
+
+const CONFIG_KEYS = ['apiKey', 'siteId', 'secretKey', 'baseUrl', 'timeoutMs', 'connectTimeoutMs', 'maxRetries'];
+const MAX_DEPTH = 8;
+// Lets fromEnv hand the constructor a native client it built; not reachable from outside.
+const FROM_NATIVE = Symbol('cinetpay.fromNative');
+const APP_INFO = `cinetpay-node/${version} node/${process.versions.node}`;
+
+function editDistance(a, b) {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 0; i < a.length; i++) {
+    const cur = [i + 1];
+    for (let j = 0; j < b.length; j++) {
+      cur.push(Math.min(prev[j] + (a[i] === b[j] ? 0 : 1), prev[j + 1] + 1, cur[j] + 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+function checkConfig(config) {
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+    throw new TypeError('cinetpay: the Client config must be an object such as { apiKey, siteId }');
+  }
+  const out = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (!CONFIG_KEYS.includes(key)) {
+      const near = CONFIG_KEYS.find((k) => editDistance(key.toLowerCase(), k.toLowerCase()) <= 2);
+      throw validation(key, `is not a Client option${near ? `: did you mean ${near}?` : ` (options: ${CONFIG_KEYS.join(', ')})`}`);
+    }
+    if (value === undefined || value === null) continue;
+    const numeric = key === 'timeoutMs' || key === 'connectTimeoutMs' || key === 'maxRetries';
+    if (numeric ? typeof value !== 'number' : typeof value !== 'string') {
+      throw new TypeError(`cinetpay: ${key} must be a ${numeric ? 'number' : 'string'}, got ${typeof value}`);
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+/** Refuses what JSON cannot carry faithfully, naming the field; the core checks the rest. */
+function checkValue(field, value, depth) {
+  if (depth > MAX_DEPTH) throw validation(field, 'is nested too deeply');
+  switch (typeof value) {
+    case 'number':
+      if (!Number.isFinite(value)) throw validation(field, `must be an integer, got ${value}`);
+      return;
+    case 'bigint':
+      throw validation(field, 'must be a number, got a BigInt');
+    case 'function':
+    case 'symbol':
+      throw validation(field, `must be a string, number, boolean or object, got a ${typeof value}`);
+    case 'object':
+      if (value === null) return;
+      for (const item of Array.isArray(value) ? value : Object.values(value)) checkValue(field, item, depth + 1);
+      return;
+    default:
+  }
+}
+
+function toJson(payload) {
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+    throw validation('request', `must be an object with CinetPay's field names, got ${Array.isArray(payload) ? 'an array' : payload === null ? 'null' : typeof payload}`);
+  }
+  for (const [field, value] of Object.entries(payload)) checkValue(field, value, 0);
+  // undefined properties are dropped, as absent; null stays and counts as absent in the core.
+  return JSON.stringify(payload);
+}
+
+function nativeCall(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    throw fromNative(e);
+  }
+}
+
+/**
+ * A CinetPay client. Safe to share across the whole app: it reuses connections, and calls never
+ * block the event loop.
+ */
+class Client {
+  #native;
+
+  constructor(config = {}, token = undefined, built = undefined) {
+    if (token === FROM_NATIVE) {
+      this.#native = built;
+      return;
+    }
+    const checked = checkConfig(config);
+    this.#native = nativeCall(() => new native.NativeClient({ ...checked, appInfo: APP_INFO }));
+  }
+
+  /** A client from CINETPAY_API_KEY, CINETPAY_SITE_ID, CINETPAY_SECRET_KEY, CINETPAY_BASE_URL. */
+  static fromEnv(config = {}) {
+    const checked = checkConfig(config);
+    const built = nativeCall(() => native.NativeClient.fromEnv({ ...checked, appInfo: APP_INFO }));
+    return new Client(undefined, FROM_NATIVE, built);
+  }
+
+  /**
+   * Creates a payment and resolves to `{ payment_url, payment_token, api_response_id }`.
+   * Keys are CinetPay's field names, as in its docs.
+   */
+  async initPayment(payload) {
+    const json = toJson(payload);
+    try {
+      return await this.#native.initPayment(json);
+    } catch (e) {
+      throw fromNative(e);
+    }
+  }
+
+  get siteId() {
+    return this.#native.siteId;
+  }
+
+  get baseUrl() {
+    return this.#native.baseUrl;
+  }
+
+  get userAgent() {
+    return this.#native.userAgent;
+  }
+
+  toString() {
+    return `Client { siteId: '${this.siteId}', baseUrl: '${this.baseUrl}' }`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')]() {
+    return this.toString();
+  }
+
+  toJSON() {
+    return { siteId: this.siteId, baseUrl: this.baseUrl };
+  }
+}
+
+module.exports = {
+  Client,
+  CinetPayError: errors.CinetPayError,
+  ValidationError,
+  AuthenticationError: errors.AuthenticationError,
+  RateLimitError: errors.RateLimitError,
+  APIError: errors.APIError,
+  NetworkError: errors.NetworkError,
+  TimeoutError: errors.TimeoutError,
+  ERROR_CODES: Object.freeze(native.errorCodes()),
+  FIELDS: Object.freeze(native.fields()),
+  VERSION: version,
+};

@@ -1,0 +1,29 @@
+'use strict';
+// index.d.ts is hand-written: hold it to the runtime's exports, and native.d.ts to the addon.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { readFileSync } = require('node:fs');
+const path = require('node:path');
+const cinetpay = require('..');
+const native = require('../native.js');
+
+const declared = (file) =>
+  [...readFileSync(path.join(__dirname, '..', file), 'utf8').matchAll(/^export (?:declare )?(?:class|const|function) (\w+)/gm)]
+    .map((m) => m[1])
+    .sort();
+
+test('index.d.ts declares exactly the runtime exports', () => {
+  assert.deepEqual(declared('index.d.ts'), Object.keys(cinetpay).sort());
+});
+
+test('native.d.ts declares exactly the addon exports', () => {
+  assert.deepEqual(declared('native.d.ts'), Object.keys(native).sort());
+});
+
+test('index.d.ts lists every error code of the core', () => {
+  const text = readFileSync(path.join(__dirname, '..', 'index.d.ts'), 'utf8');
+  const union = text.slice(text.indexOf('export type ErrorCode'), text.indexOf(';', text.indexOf('export type ErrorCode')));
+  const codes = [...union.matchAll(/'(\w+)'/g)].map((m) => m[1]);
+  assert.deepEqual(codes, [...cinetpay.ERROR_CODES]);
+});

@@ -1,0 +1,78 @@
+'use strict';
+// The repository's shared vectors, the same the Rust, Python and C suites run.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const cinetpay = require('..');
+const { API_KEY, SITE_ID, fixture, startEmulator, closedPortUrl, uniqueId } = require('./helpers.js');
+
+const DOCS = ['requests/docs-axios.json', 'requests/docs-refid12354.json', 'requests/docs-seamless.json'];
+const VALIDATION = fixture('validation.json');
+const API_ERRORS = fixture('api-errors.json');
+
+function patched(c) {
+  const body = { ...VALIDATION.base, ...(c.set ?? {}) };
+  for (const key of c.unset ?? []) delete body[key];
+  return body;
+}
+
+test('docs examples are sent exactly as documented', async (t) => {
+  const emu = await startEmulator('--config', require('node:path').join(__dirname, '..', '..', 'tests', 'fixtures', 'emulator-docs-accounts.json'));
+  t.after(() => emu.stop());
+  for (const name of DOCS) {
+    const v = fixture(name);
+    const client = new cinetpay.Client({ apiKey: v.client.api_key, siteId: v.client.site_id, baseUrl: emu.url });
+    const link = await client.initPayment(v.payload);
+    assert.ok(link.payment_url.startsWith(`${emu.url}/payment/`), name);
+    const stored = await emu.transaction(v.client.site_id, v.payload.transaction_id);
+    assert.deepEqual(stored.request, v.wire, name);
+    if (v.invoice_order) assert.deepEqual(Object.keys(stored.request.invoice_data), v.invoice_order, name);
+    assert.match(stored.user_agent, /^cinetpay-rust\/\S+ cinetpay-node\/\S+ node\/\d+/);
+  }
+});
+
+test('validation cases are refused locally, naming the field', async () => {
+  const client = new cinetpay.Client({ apiKey: API_KEY, siteId: SITE_ID, baseUrl: await closedPortUrl(), maxRetries: 0 });
+  for (const c of VALIDATION.cases) {
+    await assert.rejects(client.initPayment(patched(c)), (e) => {
+      assert.ok(e instanceof cinetpay.ValidationError, `${c.name}: ${e}`);
+      assert.equal(e.code, 'validation_error', c.name);
+      assert.equal(e.field, c.field, c.name);
+      assert.equal(e.requestSent, false, c.name);
+      assert.ok(e.message.includes(c.message_contains), `${c.name}: ${e.message}`);
+      return true;
+    });
+  }
+});
+
+const CLASSES = {
+  auth_not_found: cinetpay.AuthenticationError,
+  site_id_not_valid: cinetpay.AuthenticationError,
+  currency_not_allowed: cinetpay.APIError,
+  minimum_required_field: cinetpay.APIError,
+};
+
+test('API error cases carry CinetPay\'s details', async (t) => {
+  const emu = await startEmulator();
+  t.after(() => emu.stop());
+  for (const c of API_ERRORS.cases) {
+    const client = new cinetpay.Client({
+      apiKey: c.client?.api_key ?? API_KEY,
+      siteId: c.client?.site_id ?? SITE_ID,
+      baseUrl: emu.url,
+    });
+    const body = { ...patched(c), transaction_id: uniqueId('APIERR') };
+    if (c.repeat) await client.initPayment(body);
+    await assert.rejects(client.initPayment(body), (e) => {
+      assert.equal(e.constructor, CLASSES[c.code], c.name);
+      assert.ok(e instanceof cinetpay.CinetPayError && e instanceof Error, c.name);
+      assert.equal(e.code, c.code, c.name);
+      assert.equal(e.apiCode, c.api_code, c.name);
+      assert.equal(e.httpStatus, c.http_status, c.name);
+      assert.ok(e.apiResponseId && e.hint, c.name);
+      if (c.description_contains) assert.ok(e.description.includes(c.description_contains), c.name);
+      assert.ok(!e.message.includes(API_KEY) && !e.stack.includes(API_KEY), c.name);
+      return true;
+    });
+  }
+});

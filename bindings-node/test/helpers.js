@@ -1,0 +1,60 @@
+'use strict';
+// Shared by the node --test files: emulator processes and the repository's JSON vectors.
+
+const { spawn } = require('node:child_process');
+const { readFileSync } = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+const readline = require('node:readline');
+
+const ROOT = path.join(__dirname, '..', '..');
+const API_KEY = 'emulator-apikey-0000000000000001';
+const SITE_ID = '445160';
+
+function fixture(name) {
+  return JSON.parse(readFileSync(path.join(ROOT, 'tests', 'fixtures', name), 'utf8'));
+}
+
+/** Starts `cinetpay-emulator --port 0`; resolves to { url, transaction(), stop() }. */
+function startEmulator(...args) {
+  const binary = process.env.CINETPAY_EMULATOR ?? path.join(ROOT, 'target', 'debug', 'cinetpay-emulator');
+  const child = spawn(binary, ['--port', '0', '--quiet', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    readline.createInterface({ input: child.stdout }).once('line', (line) => {
+      const url = line.trim().split(' ').pop();
+      resolve({
+        url,
+        async transaction(siteId, transactionId) {
+          const q = new URLSearchParams({ site_id: siteId, transaction_id: transactionId });
+          const r = await fetch(`${url}/_emulator/transaction?${q}`);
+          return r.ok ? r.json() : null;
+        },
+        stop() {
+          child.kill();
+        },
+      });
+    });
+  });
+}
+
+/** A loopback URL where nothing listens. */
+async function closedPortUrl() {
+  const server = net.createServer();
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address();
+  await new Promise((r) => server.close(r));
+  return `http://127.0.0.1:${port}`;
+}
+
+let counter = 0;
+function uniqueId(prefix = 'NODE') {
+  counter += 1;
+  return `${prefix}-${process.pid}-${counter}`;
+}
+
+function payload(overrides = {}) {
+  return { ...fixture('validation.json').base, transaction_id: uniqueId(), ...overrides };
+}
+
+module.exports = { API_KEY, SITE_ID, ROOT, fixture, startEmulator, closedPortUrl, uniqueId, payload };
