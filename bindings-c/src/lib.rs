@@ -1,0 +1,388 @@
+//! The C ABI of the CinetPay SDK: JSON in, JSON out, and the caller frees what it receives.
+//!
+//! Every entry point checks its pointers and catches panics, so no input can crash the host
+//! process (a PHP-FPM worker, say). Strings returned through out-pointers are allocated here and
+//! must be released with `cinetpay_string_free`; clients with `cinetpay_client_free`.
+//!
+//! A `CinetPayClient` may be used from several threads at once: calls share one connection pool
+//! and one runtime, and each call blocks only its own thread.
+// The C ABI is made of raw pointers and exported symbols: unsafe code is the point of this crate.
+#![allow(unsafe_code)]
+
+use std::ffi::{CStr, CString, c_char};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::ptr;
+use std::time::Duration;
+
+use sdk::{ClientConfig, Error as CoreError, ErrorCode, PaymentPayload, blocking};
+use serde::Deserialize;
+
+/// Status of a call: `CINETPAY_OK`, or the error's stable code. The error JSON's `"code"` holds
+/// the same code as a string, as in every other language.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CinetPayStatus {
+    /// Success.
+    CinetpayOk = 0,
+    /// `validation_error`: a field or argument broke a rule; nothing was sent.
+    CinetpayErrValidation = 1,
+    /// `minimum_required_field` (CinetPay 608).
+    CinetpayErrMinimumRequiredField = 2,
+    /// `currency_not_allowed` (CinetPay 608, currency message).
+    CinetpayErrCurrencyNotAllowed = 3,
+    /// `auth_not_found` (CinetPay 609).
+    CinetpayErrAuthNotFound = 4,
+    /// `site_id_not_valid` (CinetPay 613).
+    CinetpayErrSiteIdNotValid = 5,
+    /// `processing_error` (CinetPay 624).
+    CinetpayErrProcessingError = 6,
+    /// `forbidden` (HTTP 403 page).
+    CinetpayErrForbidden = 7,
+    /// `too_many_requests` (HTTP 429).
+    CinetpayErrTooManyRequests = 8,
+    /// `user_agent_required` (error 1010).
+    CinetpayErrUserAgentRequired = 9,
+    /// `access_denied` (the 400 page).
+    CinetpayErrAccessDenied = 10,
+    /// `api_error`: any other CinetPay code.
+    CinetpayErrApiError = 11,
+    /// `server_error` (HTTP 5xx).
+    CinetpayErrServerError = 12,
+    /// `timeout`.
+    CinetpayErrTimeout = 13,
+    /// `network`.
+    CinetpayErrNetwork = 14,
+    /// `decode`: an answer the API does not document.
+    CinetpayErrDecode = 15,
+    /// `response_too_large`.
+    CinetpayErrResponseTooLarge = 16,
+    /// `internal`: a bug in the SDK (a caught panic); please report it.
+    CinetpayErrInternal = 17,
+}
+
+const STATUS_BY_CODE: &[(ErrorCode, CinetPayStatus)] = &[
+    (ErrorCode::Validation, CinetPayStatus::CinetpayErrValidation),
+    (
+        ErrorCode::MinimumRequiredField,
+        CinetPayStatus::CinetpayErrMinimumRequiredField,
+    ),
+    (
+        ErrorCode::CurrencyNotAllowed,
+        CinetPayStatus::CinetpayErrCurrencyNotAllowed,
+    ),
+    (
+        ErrorCode::AuthNotFound,
+        CinetPayStatus::CinetpayErrAuthNotFound,
+    ),
+    (
+        ErrorCode::SiteIdNotValid,
+        CinetPayStatus::CinetpayErrSiteIdNotValid,
+    ),
+    (
+        ErrorCode::ProcessingError,
+        CinetPayStatus::CinetpayErrProcessingError,
+    ),
+    (ErrorCode::Forbidden, CinetPayStatus::CinetpayErrForbidden),
+    (
+        ErrorCode::TooManyRequests,
+        CinetPayStatus::CinetpayErrTooManyRequests,
+    ),
+    (
+        ErrorCode::UserAgentRequired,
+        CinetPayStatus::CinetpayErrUserAgentRequired,
+    ),
+    (
+        ErrorCode::AccessDenied,
+        CinetPayStatus::CinetpayErrAccessDenied,
+    ),
+    (ErrorCode::ApiError, CinetPayStatus::CinetpayErrApiError),
+    (
+        ErrorCode::ServerError,
+        CinetPayStatus::CinetpayErrServerError,
+    ),
+    (ErrorCode::Timeout, CinetPayStatus::CinetpayErrTimeout),
+    (ErrorCode::Network, CinetPayStatus::CinetpayErrNetwork),
+    (ErrorCode::Decode, CinetPayStatus::CinetpayErrDecode),
+    (
+        ErrorCode::ResponseTooLarge,
+        CinetPayStatus::CinetpayErrResponseTooLarge,
+    ),
+    (ErrorCode::Internal, CinetPayStatus::CinetpayErrInternal),
+];
+
+fn status_of(code: ErrorCode) -> CinetPayStatus {
+    STATUS_BY_CODE
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or(CinetPayStatus::CinetpayErrInternal, |(_, s)| *s)
+}
+
+/// An opaque client. Create with `cinetpay_client_new`, release with `cinetpay_client_free`.
+pub struct CinetPayClient {
+    inner: blocking::Client,
+}
+
+/// The client settings the config JSON may hold; anything else is refused.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Config {
+    api_key: Option<String>,
+    site_id: Option<String>,
+    secret_key: Option<String>,
+    base_url: Option<String>,
+    timeout_ms: Option<u64>,
+    connect_timeout_ms: Option<u64>,
+    max_retries: Option<u32>,
+}
+
+fn error_object(e: &CoreError) -> String {
+    serde_json::json!({
+        "code": e.code().as_str(),
+        "message": e.message(),
+        "display": e.to_string(),
+        "http_status": e.http_status(),
+        "api_code": e.api_code(),
+        "description": e.description(),
+        "api_response_id": e.api_response_id(),
+        "field": e.field(),
+        "hint": e.hint(),
+        "retry_after": e.retry_after().map(|d| d.as_secs_f64()),
+        "request_sent": e.request_sent(),
+    })
+    .to_string()
+}
+
+/// A string for the caller to free with `cinetpay_string_free`. JSON never holds a NUL byte
+/// (serde_json escapes it), so this cannot fail; NULL is returned if it somehow did.
+fn to_c(s: String) -> *mut c_char {
+    CString::new(s).map_or(ptr::null_mut(), CString::into_raw)
+}
+
+/// Writes `s` through `out` when `out` is not NULL.
+///
+/// # Safety
+/// `out` must be NULL or valid for one pointer write.
+unsafe fn put(out: *mut *mut c_char, s: String) {
+    if !out.is_null() {
+        // SAFETY: checked non-NULL; the caller guarantees it is writable.
+        unsafe { *out = to_c(s) };
+    }
+}
+
+/// Reads a NUL-terminated UTF-8 argument.
+///
+/// # Safety
+/// `p` must be NULL or point to a NUL-terminated string.
+unsafe fn arg<'a>(p: *const c_char, name: &str) -> Result<&'a str, CoreError> {
+    if p.is_null() {
+        return Err(CoreError::validation(
+            name,
+            "is NULL: pass a NUL-terminated JSON string",
+        ));
+    }
+    // SAFETY: checked non-NULL; the caller guarantees NUL termination.
+    unsafe { CStr::from_ptr(p) }
+        .to_str()
+        .map_err(|_| CoreError::validation(name, "is not valid UTF-8"))
+}
+
+fn panicked() -> CoreError {
+    CoreError::new(
+        ErrorCode::Internal,
+        "the SDK panicked; please report this bug",
+    )
+}
+
+fn build_client(config_json: &str) -> Result<CinetPayClient, CoreError> {
+    let c: Config = serde_json::from_str(config_json).map_err(|e| {
+        CoreError::validation(
+            "config_json",
+            format!("{e}: expected an object with api_key, site_id, secret_key, base_url, timeout_ms, connect_timeout_ms, max_retries"),
+        )
+    })?;
+    let mut config =
+        ClientConfig::new(c.api_key.unwrap_or_default(), c.site_id.unwrap_or_default());
+    if let Some(k) = c.secret_key {
+        config = config.secret_key(k);
+    }
+    if let Some(u) = c.base_url {
+        config = config.base_url(u);
+    }
+    if let Some(ms) = c.timeout_ms {
+        config.timeout = Duration::from_millis(ms);
+    }
+    if let Some(ms) = c.connect_timeout_ms {
+        config.connect_timeout = Duration::from_millis(ms);
+    }
+    if let Some(r) = c.max_retries {
+        config.max_retries = r;
+    }
+    config.app_info = Some(format!("cinetpay-c/{}", sdk::VERSION));
+    Ok(CinetPayClient {
+        inner: blocking::Client::new(config)?,
+    })
+}
+
+/// Creates a client from a JSON object:
+/// `{"api_key", "site_id", "secret_key", "base_url", "timeout_ms", "connect_timeout_ms",
+/// "max_retries"}` (api_key and site_id required; base_url defaults to CinetPay's API).
+///
+/// Returns NULL on error, with `*error_json` set to an error object (when `error_json` is not
+/// NULL); free it with `cinetpay_string_free`.
+///
+/// # Safety
+/// `config_json` must be NULL or a NUL-terminated string; `error_json` NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cinetpay_client_new(
+    config_json: *const c_char,
+    error_json: *mut *mut c_char,
+) -> *mut CinetPayClient {
+    // SAFETY (for the closure): the caller's guarantees above.
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        build_client(unsafe { arg(config_json, "config_json") }?)
+    }))
+    .unwrap_or_else(|_| Err(panicked()));
+    match result {
+        Ok(client) => {
+            if !error_json.is_null() {
+                // SAFETY: checked non-NULL; the caller guarantees it is writable.
+                unsafe { *error_json = ptr::null_mut() };
+            }
+            Box::into_raw(Box::new(client))
+        }
+        Err(e) => {
+            // SAFETY: the caller's guarantee on error_json.
+            unsafe { put(error_json, error_object(&e)) };
+            ptr::null_mut()
+        }
+    }
+}
+
+/// Initialises a payment. `request_json` holds CinetPay's field names, as in its docs.
+///
+/// Returns `CINETPAY_OK` with `*result_json` =
+/// `{"payment_token", "payment_url", "api_response_id"}`, or an error status with
+/// `*result_json` = `{"code", "message", "http_status", "api_code", "description",
+/// "api_response_id", "field", "hint", ...}`. Free `*result_json` with `cinetpay_string_free`.
+/// A NULL `result_json` is refused with `CINETPAY_ERR_VALIDATION` (nothing can be reported).
+///
+/// Blocks the calling thread until CinetPay answers; safe to call from many threads at once.
+///
+/// # Safety
+/// `client` must be NULL or a live client; `request_json` NULL or a NUL-terminated string;
+/// `result_json` NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cinetpay_init_payment(
+    client: *const CinetPayClient,
+    request_json: *const c_char,
+    result_json: *mut *mut c_char,
+) -> i32 {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        if result_json.is_null() {
+            return Err(CoreError::validation(
+                "result_json",
+                "is NULL: pass the address of a char *",
+            ));
+        }
+        if client.is_null() {
+            return Err(CoreError::validation(
+                "client",
+                "is NULL: create one with cinetpay_client_new",
+            ));
+        }
+        // SAFETY: checked non-NULL; the caller guarantees it is a live client.
+        let client = unsafe { &*client };
+        let payload = PaymentPayload::from_json_str(unsafe { arg(request_json, "request_json") }?)?;
+        client.inner.init_payment_payload(&payload)
+    }))
+    .unwrap_or_else(|_| Err(panicked()));
+    match result {
+        Ok(link) => {
+            let json = serde_json::json!({
+                "payment_token": link.payment_token,
+                "payment_url": link.payment_url,
+                "api_response_id": link.api_response_id,
+            });
+            unsafe { put(result_json, json.to_string()) };
+            CinetPayStatus::CinetpayOk as i32
+        }
+        Err(e) => {
+            unsafe { put(result_json, error_object(&e)) };
+            status_of(e.code()) as i32
+        }
+    }
+}
+
+/// Releases a string this library returned. NULL is ignored.
+///
+/// # Safety
+/// `s` must be NULL or a string returned by this library, not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cinetpay_string_free(s: *mut c_char) {
+    if s.is_null() {
+        return;
+    }
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: the caller guarantees it came from CString::into_raw here.
+        drop(unsafe { CString::from_raw(s) });
+    }));
+}
+
+/// Releases a client. NULL is ignored. Calls in flight on other threads must have returned.
+///
+/// # Safety
+/// `client` must be NULL or a client from `cinetpay_client_new`, not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cinetpay_client_free(client: *mut CinetPayClient) {
+    if client.is_null() {
+        return;
+    }
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: the caller guarantees it came from Box::into_raw here.
+        drop(unsafe { Box::from_raw(client) });
+    }));
+}
+
+/// The library's version, e.g. `"0.1.0"`. Static: do not free.
+#[unsafe(no_mangle)]
+pub extern "C" fn cinetpay_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+/// The stable code string of a status (`"validation_error"`, ...; `"ok"` for `CINETPAY_OK`,
+/// NULL for a number that is no status). Static: do not free.
+#[unsafe(no_mangle)]
+pub extern "C" fn cinetpay_status_code(status: i32) -> *const c_char {
+    static CODES: std::sync::OnceLock<Vec<(i32, CString)>> = std::sync::OnceLock::new();
+    let codes = CODES.get_or_init(|| {
+        let mut v = vec![(0, CString::from(c"ok"))];
+        for (code, s) in STATUS_BY_CODE {
+            if let Ok(c) = CString::new(code.as_str()) {
+                v.push((*s as i32, c));
+            }
+        }
+        v
+    });
+    codes
+        .iter()
+        .find(|(s, _)| *s == status)
+        .map_or(ptr::null(), |(_, c)| c.as_ptr())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_core_code_has_its_own_status() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            let status = status_of(*code);
+            assert!(seen.insert(status as i32), "{code} shares a status");
+            // SAFETY: a static NUL-terminated string.
+            let s = unsafe { CStr::from_ptr(cinetpay_status_code(status as i32)) };
+            assert_eq!(s.to_str().ok(), Some(code.as_str()));
+        }
+        assert_eq!(seen.len(), STATUS_BY_CODE.len());
+    }
+}

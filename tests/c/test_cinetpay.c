@@ -1,0 +1,254 @@
+/* The C API under every bad input, against the emulator, and from 8 threads at once.
+ *
+ *   test_cinetpay EMULATOR_URL RATE_LIMITED_EMULATOR_URL
+ *
+ * Ends with "N passed, N failed"; exits non-zero on any failure. Run under valgrind by the test
+ * suite.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cinetpay.h"
+
+static int passed, failed;
+
+#define CHECK(cond, ...)                        \
+  do {                                          \
+    if (cond) {                                 \
+      passed++;                                 \
+    } else {                                    \
+      failed++;                                 \
+      printf("FAIL %s:%d: ", __FILE__, __LINE__); \
+      printf(__VA_ARGS__);                      \
+      printf("\n");                             \
+    }                                           \
+  } while (0)
+
+static const char *EMULATOR;
+static const char *LIMITED;
+
+static CinetPayClient *client_for(const char *base_url, const char *api_key, const char *site_id, int timeout_ms) {
+  char config[512];
+  snprintf(config, sizeof config,
+           "{\"api_key\":\"%s\",\"site_id\":\"%s\",\"base_url\":\"%s\",\"timeout_ms\":%d,\"max_retries\":0}", api_key,
+           site_id, base_url, timeout_ms);
+  char *error = NULL;
+  CinetPayClient *c = cinetpay_client_new(config, &error);
+  if (c == NULL) printf("client_new failed: %s\n", error);
+  cinetpay_string_free(error);
+  return c;
+}
+
+static CinetPayClient *emulator_client(void) {
+  return client_for(EMULATOR, "emulator-apikey-0000000000000001", "445160", 30000);
+}
+
+static void request(char *out, size_t n, const char *tx, const char *extra) {
+  snprintf(out, n,
+           "{\"transaction_id\":\"%s\",\"amount\":100,\"currency\":\"XOF\",\"description\":\"Order\","
+           "\"notify_url\":\"https://shop.example/n\",\"return_url\":\"https://shop.example/r\"%s}",
+           tx, extra);
+}
+
+/* Calls init_payment; checks the status and that the JSON contains `needle`. */
+static void expect(CinetPayClient *c, const char *req, int32_t want, const char *needle, const char *what) {
+  char *result = NULL;
+  int32_t got = cinetpay_init_payment(c, req, &result);
+  CHECK(got == want, "%s: status %d (%s), want %d: %s", what, got, cinetpay_status_code(got), want,
+        result ? result : "(null)");
+  CHECK(result != NULL && strstr(result, needle) != NULL, "%s: %s lacks %s", what, result ? result : "(null)", needle);
+  cinetpay_string_free(result);
+}
+
+static void test_static_strings(void) {
+  CHECK(strcmp(cinetpay_version(), "0.1.0") == 0, "version %s", cinetpay_version());
+  CHECK(strcmp(cinetpay_status_code(CINETPAY_OK), "ok") == 0, "ok");
+  CHECK(strcmp(cinetpay_status_code(CINETPAY_ERR_VALIDATION), "validation_error") == 0, "validation");
+  CHECK(strcmp(cinetpay_status_code(CINETPAY_ERR_TOO_MANY_REQUESTS), "too_many_requests") == 0, "429");
+  CHECK(strcmp(cinetpay_status_code(CINETPAY_ERR_INTERNAL), "internal") == 0, "internal");
+  for (int s = CINETPAY_OK; s <= CINETPAY_ERR_INTERNAL; s++) CHECK(cinetpay_status_code(s) != NULL, "status %d", s);
+  CHECK(cinetpay_status_code(-1) == NULL && cinetpay_status_code(CINETPAY_ERR_INTERNAL + 1) == NULL, "unknown");
+}
+
+static void test_bad_configs(void) {
+  const char *bad[] = {
+      NULL,
+      "not json",
+      "[1]",
+      "{\"api_key\":1,\"site_id\":\"1\"}",
+      "{\"apikey\":\"x\",\"site_id\":\"1\"}",
+      "{\"api_key\":\"k\",\"site_id\":\"1\",\"base_url\":\"http://example.com\"}",
+      "{\"api_key\":\"k\"}",
+      "{\"api_key\":\"k\",\"site_id\":\"1\",\"timeout_ms\":0}",
+      "{\"api_key\":\"\xff\xfe\",\"site_id\":\"1\"}",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    char *error = NULL;
+    CinetPayClient *c = cinetpay_client_new(bad[i], &error);
+    CHECK(c == NULL, "config %zu accepted", i);
+    CHECK(error != NULL && strstr(error, "\"code\":\"validation_error\"") != NULL, "config %zu: %s", i,
+          error ? error : "(null)");
+    cinetpay_string_free(error);
+    cinetpay_client_free(c);
+    CHECK(cinetpay_client_new(bad[i], NULL) == NULL, "config %zu with NULL error_json", i);
+  }
+  char *error = (char *)1;
+  CinetPayClient *c = cinetpay_client_new("{\"api_key\":\"k\",\"site_id\":\"1\"}", &error);
+  CHECK(c != NULL && error == NULL, "a good config leaves error_json NULL");
+  cinetpay_client_free(c);
+}
+
+static void test_bad_calls(CinetPayClient *c) {
+  char req[1024];
+  request(req, sizeof req, "C-BAD", "");
+  expect(NULL, req, CINETPAY_ERR_VALIDATION, "\"field\":\"client\"", "NULL client");
+  expect(c, NULL, CINETPAY_ERR_VALIDATION, "\"field\":\"request_json\"", "NULL request");
+  CHECK(cinetpay_init_payment(c, req, NULL) == CINETPAY_ERR_VALIDATION, "NULL result_json");
+  expect(c, "{\"transaction_id\":\"\xc3\x28\"}", CINETPAY_ERR_VALIDATION, "UTF-8", "invalid UTF-8");
+  expect(c, "not json", CINETPAY_ERR_VALIDATION, "\"field\":\"request\"", "non-JSON");
+  expect(c, "[]", CINETPAY_ERR_VALIDATION, "\"field\":\"request\"", "an array");
+  char bad[1024];
+  request(bad, sizeof bad, "C-BAD", ",\"amount\":\"100\"");
+  expect(c, "{\"transaction_id\":\"C\",\"amount\":\"100\"}", CINETPAY_ERR_VALIDATION, "\"field\":\"amount\"", "string amount");
+  request(bad, sizeof bad, "C-BAD", ",\"notify_ur1\":\"x\"");
+  expect(c, bad, CINETPAY_ERR_VALIDATION, "did you mean notify_url", "typo");
+  request(bad, sizeof bad, "C-BAD", ",\"lock_phone_number\":true");
+  expect(c, bad, CINETPAY_ERR_VALIDATION, "\"field\":\"customer_phone_number\"", "lock_phone_number");
+  cinetpay_string_free(NULL);
+  cinetpay_client_free(NULL);
+}
+
+static void test_against_the_emulator(CinetPayClient *c) {
+  char req[1024];
+  request(req, sizeof req, "C-OK-1", ",\"metadata\":\"order=1\"");
+  expect(c, req, CINETPAY_OK, "\"payment_url\":\"http://127.0.0.1:", "success");
+  expect(c, req, CINETPAY_ERR_MINIMUM_REQUIRED_FIELD, "\"api_code\":\"608\"", "reused transaction_id");
+  request(req, sizeof req, "C-XAF", ",\"currency\":\"XAF\"");
+  expect(c, req, CINETPAY_ERR_CURRENCY_NOT_ALLOWED, "\"code\":\"currency_not_allowed\"", "currency");
+
+  CinetPayClient *wrong_key = client_for(EMULATOR, "unknown-apikey-000000000000", "445160", 30000);
+  request(req, sizeof req, "C-609", "");
+  expect(wrong_key, req, CINETPAY_ERR_AUTH_NOT_FOUND, "\"http_status\":400", "unknown apikey");
+  cinetpay_client_free(wrong_key);
+
+  CinetPayClient *wrong_site = client_for(EMULATOR, "emulator-apikey-0000000000000001", "999", 30000);
+  expect(wrong_site, req, CINETPAY_ERR_SITE_ID_NOT_VALID, "\"api_code\":\"613\"", "unknown site_id");
+  cinetpay_client_free(wrong_site);
+}
+
+static void test_network_timeout_and_rate_limit(void) {
+  /* Nothing listens on the port of a closed socket. */
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t len = sizeof addr;
+  bind(s, (struct sockaddr *)&addr, sizeof addr);
+  getsockname(s, (struct sockaddr *)&addr, &len);
+  char url[64];
+  snprintf(url, sizeof url, "http://127.0.0.1:%d", ntohs(addr.sin_port));
+  close(s);
+  char req[1024];
+  request(req, sizeof req, "C-NET", "");
+  CinetPayClient *refused = client_for(url, "k-000000000000", "1", 30000);
+  expect(refused, req, CINETPAY_ERR_NETWORK, "\"request_sent\":false", "connection refused");
+  cinetpay_client_free(refused);
+
+  /* A listening socket that never answers: the request is sent, then times out. */
+  s = socket(AF_INET, SOCK_STREAM, 0);
+  addr.sin_port = 0;
+  bind(s, (struct sockaddr *)&addr, sizeof addr);
+  listen(s, 4);
+  getsockname(s, (struct sockaddr *)&addr, &len);
+  snprintf(url, sizeof url, "http://127.0.0.1:%d", ntohs(addr.sin_port));
+  CinetPayClient *slow = client_for(url, "k-000000000000", "1", 300);
+  expect(slow, req, CINETPAY_ERR_TIMEOUT, "\"request_sent\":true", "timeout");
+  cinetpay_client_free(slow);
+  close(s);
+
+  CinetPayClient *limited = client_for(LIMITED, "emulator-apikey-0000000000000001", "445160", 30000);
+  int32_t status = CINETPAY_OK;
+  char *result = NULL;
+  for (int i = 0; i < 10 && status == CINETPAY_OK; i++) {
+    char tx[32];
+    snprintf(tx, sizeof tx, "C-RL-%d", i);
+    request(req, sizeof req, tx, "");
+    cinetpay_string_free(result);
+    result = NULL;
+    status = cinetpay_init_payment(limited, req, &result);
+  }
+  CHECK(status == CINETPAY_ERR_TOO_MANY_REQUESTS, "rate limit: %d %s", status, result ? result : "");
+  CHECK(result && strstr(result, "\"retry_after\":1.0"), "retry_after: %s", result ? result : "");
+  cinetpay_string_free(result);
+  cinetpay_client_free(limited);
+}
+
+struct job {
+  CinetPayClient *client;
+  int thread;
+  int ok;
+  char tokens[10][160];
+};
+
+static void *worker(void *arg) {
+  struct job *job = arg;
+  for (int i = 0; i < 10; i++) {
+    char tx[32], req[1024];
+    snprintf(tx, sizeof tx, "C-T%d-%d", job->thread, i);
+    request(req, sizeof req, tx, "");
+    char *result = NULL;
+    if (cinetpay_init_payment(job->client, req, &result) == CINETPAY_OK) {
+      const char *token = strstr(result, "\"payment_token\":\"");
+      if (token) {
+        snprintf(job->tokens[i], sizeof job->tokens[i], "%.112s", token + 17);
+        job->ok++;
+      }
+    }
+    cinetpay_string_free(result);
+  }
+  return NULL;
+}
+
+static void test_eight_threads(CinetPayClient *c) {
+  pthread_t threads[8];
+  static struct job jobs[8];
+  for (int t = 0; t < 8; t++) {
+    jobs[t] = (struct job){.client = c, .thread = t};
+    pthread_create(&threads[t], NULL, worker, &jobs[t]);
+  }
+  int ok = 0;
+  for (int t = 0; t < 8; t++) {
+    pthread_join(threads[t], NULL);
+    ok += jobs[t].ok;
+  }
+  CHECK(ok == 80, "8 threads: %d of 80 succeeded", ok);
+  int distinct = 1;
+  for (int a = 0; a < 80; a++)
+    for (int b = a + 1; b < 80; b++)
+      if (strcmp(jobs[a / 10].tokens[a % 10], jobs[b / 10].tokens[b % 10]) == 0) distinct = 0;
+  CHECK(distinct, "every call got its own payment token");
+}
+
+int main(int argc, char **argv) {
+  if (argc < 3) {
+    fprintf(stderr, "usage: %s EMULATOR_URL RATE_LIMITED_EMULATOR_URL\n", argv[0]);
+    return 2;
+  }
+  EMULATOR = argv[1];
+  LIMITED = argv[2];
+  test_static_strings();
+  test_bad_configs();
+  CinetPayClient *c = emulator_client();
+  CHECK(c != NULL, "emulator client");
+  test_bad_calls(c);
+  test_against_the_emulator(c);
+  test_network_timeout_and_rate_limit();
+  test_eight_threads(c);
+  cinetpay_client_free(c);
+  printf("c: %d passed, %d failed\n", passed, failed);
+  return failed ? 1 : 0;
+}
