@@ -136,20 +136,7 @@ struct Config {
 }
 
 fn error_object(e: &CoreError) -> String {
-    serde_json::json!({
-        "code": e.code().as_str(),
-        "message": e.message(),
-        "display": e.to_string(),
-        "http_status": e.http_status(),
-        "api_code": e.api_code(),
-        "description": e.description(),
-        "api_response_id": e.api_response_id(),
-        "field": e.field(),
-        "hint": e.hint(),
-        "retry_after": e.retry_after().map(|d| d.as_secs_f64()),
-        "request_sent": e.request_sent(),
-    })
-    .to_string()
+    e.to_json().to_string()
 }
 
 /// A string for the caller to free with `cinetpay_string_free`. JSON never holds a NUL byte

@@ -45,20 +45,7 @@ pub struct NativeConfig {
 
 /// The core's error as the JSON object `errors.js` reads, carried in the JS error's message.
 fn to_napi(e: &CoreError) -> Error {
-    let info = serde_json::json!({
-        "code": e.code().as_str(),
-        "message": e.message(),
-        "display": e.to_string(),
-        "field": e.field(),
-        "http_status": e.http_status(),
-        "api_code": e.api_code(),
-        "description": e.description(),
-        "api_response_id": e.api_response_id(),
-        "hint": e.hint(),
-        "retry_after": e.retry_after().map(|d| d.as_secs_f64()),
-        "request_sent": e.request_sent(),
-    });
-    Error::new(Status::GenericFailure, format!("cinetpay:{info}"))
+    Error::new(Status::GenericFailure, format!("cinetpay:{}", e.to_json()))
 }
 
 fn millis(

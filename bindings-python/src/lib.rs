@@ -59,20 +59,10 @@ impl From<cinetpay::PaymentLink> for PaymentLink {
 fn to_pyerr(py: Python<'_>, e: &CoreError) -> PyErr {
     static FACTORY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let build = || -> PyResult<PyErr> {
-        let info = PyDict::new(py);
-        info.set_item("code", e.code().as_str())?;
-        info.set_item("message", e.message())?;
-        info.set_item("display", e.to_string())?;
-        info.set_item("field", e.field())?;
-        info.set_item("http_status", e.http_status())?;
-        info.set_item("api_code", e.api_code())?;
-        info.set_item("description", e.description())?;
-        info.set_item("api_response_id", e.api_response_id())?;
-        info.set_item("hint", e.hint())?;
-        info.set_item("retry_after", e.retry_after().map(|d| d.as_secs_f64()))?;
-        info.set_item("request_sent", e.request_sent())?;
         let factory = FACTORY.import(py, "cinetpay._errors", "_from_native")?;
-        Ok(PyErr::from_value(factory.call1((info,))?))
+        Ok(PyErr::from_value(
+            factory.call1((e.to_json().to_string(),))?,
+        ))
     };
     build().unwrap_or_else(|err| err)
 }
@@ -177,22 +167,14 @@ struct NativeClient {
     inner: blocking::Client,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn build_config(
+/// Applies the settings `Client(...)` and `Client.from_env(...)` share.
+fn with_settings(
     mut config: ClientConfig,
-    secret_key: Option<String>,
-    base_url: Option<String>,
     timeout: f64,
     connect_timeout: f64,
     max_retries: i64,
     app_info: Option<String>,
 ) -> Result<ClientConfig, CoreError> {
-    if let Some(k) = secret_key {
-        config = config.secret_key(k);
-    }
-    if let Some(u) = base_url {
-        config = config.base_url(u);
-    }
     config.timeout = seconds("timeout", timeout)?;
     config.connect_timeout = seconds("connect_timeout", connect_timeout)?;
     config.max_retries = u32::try_from(max_retries).map_err(|_| {
@@ -221,19 +203,18 @@ impl NativeClient {
         max_retries: i64,
         app_info: Option<String>,
     ) -> PyResult<Self> {
-        let base = ClientConfig::new(api_key.unwrap_or_default(), site_id.unwrap_or_default());
-        build_config(
-            base,
-            secret_key,
-            base_url,
-            timeout,
-            connect_timeout,
-            max_retries,
-            app_info,
-        )
-        .and_then(blocking::Client::new)
-        .map(|inner| NativeClient { inner })
-        .map_err(|e| to_pyerr(py, &e))
+        let mut config =
+            ClientConfig::new(api_key.unwrap_or_default(), site_id.unwrap_or_default());
+        if let Some(k) = secret_key {
+            config = config.secret_key(k);
+        }
+        if let Some(u) = base_url {
+            config = config.base_url(u);
+        }
+        with_settings(config, timeout, connect_timeout, max_retries, app_info)
+            .and_then(blocking::Client::new)
+            .map(|inner| NativeClient { inner })
+            .map_err(|e| to_pyerr(py, &e))
     }
 
     #[staticmethod]
@@ -246,19 +227,7 @@ impl NativeClient {
         app_info: Option<String>,
     ) -> PyResult<Self> {
         ClientConfig::from_env()
-            .and_then(|c| {
-                let (secret, base) = (c.secret_key.clone(), c.base_url.clone());
-                let secret = secret.map(|s| s.expose().to_owned());
-                build_config(
-                    c,
-                    secret,
-                    Some(base),
-                    timeout,
-                    connect_timeout,
-                    max_retries,
-                    app_info,
-                )
-            })
+            .and_then(|c| with_settings(c, timeout, connect_timeout, max_retries, app_info))
             .and_then(blocking::Client::new)
             .map(|inner| NativeClient { inner })
             .map_err(|e| to_pyerr(py, &e))

@@ -312,6 +312,26 @@ impl Error {
     pub fn hint(&self) -> Option<&'static str> {
         self.inner.code.hint()
     }
+
+    /// The error as the JSON object every binding hands to its language, so that all of them
+    /// carry the same fields: `code`, `message`, `display` (the `Display` line), `field`,
+    /// `http_status`, `api_code`, `description`, `api_response_id`, `hint`, `retry_after`
+    /// (seconds) and `request_sent`; absent values are `null`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "code": self.code().as_str(),
+            "message": self.message(),
+            "display": self.to_string(),
+            "field": self.field(),
+            "http_status": self.http_status(),
+            "api_code": self.api_code(),
+            "description": self.description(),
+            "api_response_id": self.api_response_id(),
+            "hint": self.hint(),
+            "retry_after": self.retry_after().map(|d| d.as_secs_f64()),
+            "request_sent": self.request_sent(),
+        })
+    }
 }
 
 impl fmt::Display for Error {
@@ -373,6 +393,18 @@ mod tests {
             "auth_not_found: AUTH_NOT_FOUND (api_response_id 1632143554.8513)"
         );
         assert!(!e.to_string().contains('\n'));
+    }
+
+    #[test]
+    fn the_json_form_has_every_field() {
+        let e = Error::validation("amount", "must be a multiple of 5");
+        let v = e.to_json();
+        assert_eq!(v["code"], "validation_error");
+        assert_eq!(v["field"], "amount");
+        assert_eq!(v["display"], e.to_string());
+        assert_eq!(v["request_sent"], false);
+        assert!(v["http_status"].is_null() && v["retry_after"].is_null());
+        assert_eq!(v.as_object().map(|o| o.len()), Some(11));
     }
 
     #[test]

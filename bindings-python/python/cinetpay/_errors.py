@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Union
 
 __all__ = [
     "CinetPayError",
@@ -142,7 +142,12 @@ def _rebuild(cls: type, state: Dict[str, Any]) -> CinetPayError:
     return error
 
 
-def _from_native(info: Dict[str, Any]) -> CinetPayError:
-    """Called by the native module to build the exception for a core error."""
+def _from_native(info: Union[str, Dict[str, Any]]) -> CinetPayError:
+    """Called by the native module with the core error's JSON object (``Error::to_json``)."""
+    if isinstance(info, str):
+        import json
+
+        info = json.loads(info)
+    assert isinstance(info, dict)
     cls = _CLASS_BY_CODE.get(info["code"], APIError)
     return _rebuild(cls, info)
