@@ -27,3 +27,15 @@ test('index.d.ts lists every error code of the core', () => {
   const codes = [...union.matchAll(/'(\w+)'/g)].map((m) => m[1]);
   assert.deepEqual(codes, [...cinetpay.ERROR_CODES]);
 });
+
+test('the per-platform packages are the ones native.js loads', () => {
+  const { readdirSync } = require('node:fs');
+  const dirs = readdirSync(path.join(__dirname, '..', 'npm'));
+  assert.ok(dirs.includes('linux-x64-gnu'));
+  for (const dir of dirs) {
+    const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', 'npm', dir, 'package.json'), 'utf8'));
+    assert.equal(pkg.name, `cinetpay-${dir}`);
+    assert.equal(pkg.main, `cinetpay.${dir}.node`);
+    assert.equal(pkg.version, require('../package.json').version);
+  }
+});
