@@ -15,6 +15,12 @@ fn request(id: &str) -> PaymentRequest {
         .return_url("https://shop.example/return")
 }
 
+/// The emulator created transaction `id` and handed back exactly this link's token.
+fn assert_stored(emulator: &Emulator, id: &str, link: &cinetpay::PaymentLink) {
+    let stored = emulator.transaction(DEFAULT_SITE_ID, id).unwrap();
+    assert_eq!(stored.payment_token, link.payment_token, "{id}");
+}
+
 #[tokio::test]
 async fn success_returns_a_link_the_emulator_serves() {
     let emulator = Emulator::start(Config::default()).unwrap();
@@ -124,14 +130,7 @@ async fn one_client_serves_many_tasks_each_getting_its_own_result() {
     }
     for task in tasks {
         let (id, result) = task.await.unwrap();
-        let link = result.unwrap();
-        assert_eq!(
-            emulator
-                .transaction(DEFAULT_SITE_ID, &id)
-                .unwrap()
-                .payment_token,
-            link.payment_token
-        );
+        assert_stored(&emulator, &id, &result.unwrap());
     }
     assert_eq!(emulator.transaction_count(), 200);
 }
@@ -155,13 +154,7 @@ fn blocking_client_from_eight_threads() {
         .collect();
     for thread in threads {
         for (id, link) in thread.join().unwrap() {
-            assert_eq!(
-                emulator
-                    .transaction(DEFAULT_SITE_ID, &id)
-                    .unwrap()
-                    .payment_token,
-                link.payment_token
-            );
+            assert_stored(&emulator, &id, &link);
         }
     }
     assert_eq!(emulator.transaction_count(), 80);

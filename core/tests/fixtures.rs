@@ -23,18 +23,26 @@ fn patched(base: &Value, case: &Value) -> Value {
     payload
 }
 
-#[test]
-fn every_docs_example_validates_and_serializes_exactly() {
-    for name in [
+/// The docs' request examples: (file name, vector, the vector's client api_key and site_id).
+fn docs_vectors() -> impl Iterator<Item = (&'static str, Value, String, String)> {
+    [
         "requests/docs-axios.json",
         "requests/docs-refid12354.json",
         "requests/docs-seamless.json",
-    ] {
+    ]
+    .into_iter()
+    .map(|name| {
         let v = fixture(name);
-        let (api_key, site_id) = (
-            v["client"]["api_key"].as_str().unwrap(),
-            v["client"]["site_id"].as_str().unwrap(),
-        );
+        let api_key = v["client"]["api_key"].as_str().unwrap().to_owned();
+        let site_id = v["client"]["site_id"].as_str().unwrap().to_owned();
+        (name, v, api_key, site_id)
+    })
+}
+
+#[test]
+fn every_docs_example_validates_and_serializes_exactly() {
+    for (name, v, api_key, site_id) in docs_vectors() {
+        let (api_key, site_id) = (api_key.as_str(), site_id.as_str());
         let payload =
             PaymentPayload::from_value(&v["payload"]).unwrap_or_else(|e| panic!("{name}: {e}"));
         payload
@@ -170,16 +178,8 @@ async fn api_error_cases_against_the_emulator() {
 async fn every_docs_example_is_created_by_the_emulator_as_serialized() {
     let accounts = serde_json::to_string(&fixture("emulator-docs-accounts.json")).unwrap();
     let emulator = Emulator::start(Config::from_json(&accounts).unwrap()).unwrap();
-    for name in [
-        "requests/docs-axios.json",
-        "requests/docs-refid12354.json",
-        "requests/docs-seamless.json",
-    ] {
-        let v = fixture(name);
-        let (api_key, site_id) = (
-            v["client"]["api_key"].as_str().unwrap(),
-            v["client"]["site_id"].as_str().unwrap(),
-        );
+    for (name, v, api_key, site_id) in docs_vectors() {
+        let site_id = site_id.as_str();
         let client =
             Client::new(ClientConfig::new(api_key, site_id).base_url(emulator.url())).unwrap();
         let payload = PaymentPayload::from_value(&v["payload"]).unwrap();
