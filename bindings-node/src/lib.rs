@@ -106,7 +106,7 @@ pub struct NativeClient {
 #[napi]
 impl NativeClient {
     /// A client from explicit settings.
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new(config: NativeConfig) -> Result<Self> {
         let base = ClientConfig::new(
             config.api_key.clone().unwrap_or_default(),
@@ -118,7 +118,7 @@ impl NativeClient {
     }
 
     /// A client from the `CINETPAY_*` environment variables, with optional overrides.
-    #[napi(factory)]
+    #[napi(factory, catch_unwind)]
     pub fn from_env(config: NativeConfig) -> Result<Self> {
         ClientConfig::from_env()
             .and_then(|base| build(base, config))
