@@ -249,13 +249,8 @@ impl NativeClient {
     ) -> PyResult<Bound<'py, PyAny>> {
         let payload = payload_from(py, payload)?;
         let client = self.inner.as_async().clone();
-        // Checked here so that a bad payload raises at the call, before any awaiting.
-        client
-            .check_payload_credentials(&payload)
-            .and_then(|()| payload.request.validate())
-            .map_err(|e| to_pyerr(py, &e))?;
         pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            match client.init_payment(&payload.request).await {
+            match client.init_payment_payload(&payload).await {
                 Ok(link) => Ok(PaymentLink::from(link)),
                 Err(e) => Err(Python::attach(|py| to_pyerr(py, &e))),
             }

@@ -69,7 +69,7 @@ impl Client {
         request.validate()?;
         let client = self.inner.clone();
         let request = request.clone();
-        run(async move { client.init_payment(&request).await })
+        run(async move { client.send_validated(&request).await })
     }
 
     /// See [`crate::Client::init_payment_payload`].

@@ -120,6 +120,11 @@ impl Client {
     /// may exist, and the error says so ([`Error::request_sent`]).
     pub async fn init_payment(&self, request: &PaymentRequest) -> Result<PaymentLink> {
         request.validate()?;
+        self.send_validated(request).await
+    }
+
+    /// `init_payment` without the validation, for callers that have just validated.
+    pub(crate) async fn send_validated(&self, request: &PaymentRequest) -> Result<PaymentLink> {
         let config = &self.inner.config;
         let body = Bytes::from(request.to_json(config.api_key.expose(), &config.site_id));
         self.post(&self.inner.payment_endpoint, body, &request.transaction_id)
