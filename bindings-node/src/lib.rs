@@ -127,18 +127,34 @@ impl NativeClient {
     }
 
     /// Creates a payment from a JSON object with CinetPay's field names.
-    #[napi]
-    pub async fn init_payment(&self, payload_json: String) -> Result<PaymentLink> {
+    //
+    // The payload is parsed and validated here, on the JavaScript thread: a bad one throws
+    // before anything is spawned. The spawned future owns a clone of the core client (an `Arc`)
+    // and nothing else: it never borrows this object. An `async fn(&self)` would, and when a
+    // worker thread is terminated its objects are finalized while such futures still run on the
+    // runtime's threads, which then read freed memory (issue 8).
+    #[napi(catch_unwind, ts_return_type = "Promise<PaymentLink>")]
+    pub fn init_payment<'env>(
+        &self,
+        env: &'env Env,
+        payload_json: String,
+    ) -> Result<PromiseRaw<'env, PaymentLink>> {
         let payload = PaymentPayload::from_json_str(&payload_json).map_err(|e| to_napi(&e))?;
-        let link = self
+        let prepared = self
             .inner
-            .init_payment_payload(&payload)
-            .await
+            .prepare_payload(&payload)
             .map_err(|e| to_napi(&e))?;
-        Ok(PaymentLink {
-            payment_token: link.payment_token,
-            payment_url: link.payment_url,
-            api_response_id: link.api_response_id,
+        let client = self.inner.clone();
+        env.spawn_future(async move {
+            let link = client
+                .send_prepared(&prepared)
+                .await
+                .map_err(|e| to_napi(&e))?;
+            Ok(PaymentLink {
+                payment_token: link.payment_token,
+                payment_url: link.payment_url,
+                api_response_id: link.api_response_id,
+            })
         })
     }
 

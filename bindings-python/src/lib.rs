@@ -4,12 +4,15 @@
 //! parsing, validation, HTTP, errors). Exceptions are the pure-Python classes of
 //! `cinetpay._errors`, built from the core's error through `_errors._from_native`.
 
+mod completions;
+
 use std::time::Duration;
+
+use completions::Completions;
 
 use cinetpay::blocking;
 use cinetpay::{ClientConfig, Error as CoreError, ErrorCode, PaymentPayload};
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
 
@@ -55,16 +58,21 @@ impl From<cinetpay::PaymentLink> for PaymentLink {
     }
 }
 
-/// Builds the `cinetpay` exception for a core error.
-fn to_pyerr(py: Python<'_>, e: &CoreError) -> PyErr {
-    static FACTORY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let build = || -> PyResult<PyErr> {
-        let factory = FACTORY.import(py, "cinetpay._errors", "_from_native")?;
-        Ok(PyErr::from_value(
-            factory.call1((e.to_json().to_string(),))?,
-        ))
-    };
-    build().unwrap_or_else(|err| err)
+pyo3::create_exception!(
+    _cinetpay,
+    NativeError,
+    pyo3::exceptions::PyException,
+    "A core error as its JSON object (`Error::to_json`); `cinetpay._errors` raises the public class."
+);
+
+/// The native exception for a core error.
+///
+/// The public exception classes are pure Python, and building one runs Python code. That is done
+/// by the Python wrappers, never here: Python code run from inside a native frame can lose the
+/// GIL, and a daemon thread that loses it while the interpreter finalizes is ended by
+/// `pthread_exit`, which aborts the process when it unwinds through Rust frames.
+pub(crate) fn to_pyerr(e: &CoreError) -> PyErr {
+    NativeError::new_err(e.to_json().to_string())
 }
 
 fn validation(field: &str, message: impl Into<String>) -> CoreError {
@@ -138,14 +146,14 @@ fn to_json(field: &str, v: &Bound<'_, PyAny>, depth: usize) -> Result<Value, Cor
     ))
 }
 
-fn payload_from(py: Python<'_>, payload: &Bound<'_, PyDict>) -> PyResult<PaymentPayload> {
+fn payload_from(payload: &Bound<'_, PyDict>) -> PyResult<PaymentPayload> {
     let mut map = Map::new();
     for (k, v) in payload.iter() {
         let key: String = k.extract()?;
-        let value = to_json(&key, &v, 0).map_err(|e| to_pyerr(py, &e))?;
+        let value = to_json(&key, &v, 0).map_err(|e| to_pyerr(&e))?;
         map.insert(key, value);
     }
-    PaymentPayload::from_value(&Value::Object(map)).map_err(|e| to_pyerr(py, &e))
+    PaymentPayload::from_value(&Value::Object(map)).map_err(|e| to_pyerr(&e))
 }
 
 fn seconds(field: &str, secs: f64) -> Result<Duration, CoreError> {
@@ -193,7 +201,6 @@ impl NativeClient {
     #[pyo3(signature = (api_key, site_id, secret_key=None, base_url=None, timeout=30.0, connect_timeout=10.0, max_retries=2, app_info=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
-        py: Python<'_>,
         api_key: Option<String>,
         site_id: Option<String>,
         secret_key: Option<String>,
@@ -214,13 +221,12 @@ impl NativeClient {
         with_settings(config, timeout, connect_timeout, max_retries, app_info)
             .and_then(blocking::Client::new)
             .map(|inner| NativeClient { inner })
-            .map_err(|e| to_pyerr(py, &e))
+            .map_err(|e| to_pyerr(&e))
     }
 
     #[staticmethod]
     #[pyo3(signature = (timeout=30.0, connect_timeout=10.0, max_retries=2, app_info=None))]
     fn from_env(
-        py: Python<'_>,
         timeout: f64,
         connect_timeout: f64,
         max_retries: i64,
@@ -230,31 +236,31 @@ impl NativeClient {
             .and_then(|c| with_settings(c, timeout, connect_timeout, max_retries, app_info))
             .and_then(blocking::Client::new)
             .map(|inner| NativeClient { inner })
-            .map_err(|e| to_pyerr(py, &e))
+            .map_err(|e| to_pyerr(&e))
     }
 
     /// Creates a payment, waiting with the GIL released.
     fn init_payment(&self, py: Python<'_>, payload: &Bound<'_, PyDict>) -> PyResult<PaymentLink> {
-        let payload = payload_from(py, payload)?;
+        let payload = payload_from(payload)?;
         py.detach(|| self.inner.init_payment_payload(&payload))
             .map(PaymentLink::from)
-            .map_err(|e| to_pyerr(py, &e))
+            .map_err(|e| to_pyerr(&e))
     }
 
-    /// Creates a payment; returns an awaitable that never blocks the event loop.
-    fn init_payment_async<'py>(
+    /// Starts creating a payment for an asyncio caller and returns the call's id in `calls`.
+    /// The request is validated here first: a bad one raises before anything is spawned.
+    fn init_payment_async(
         &self,
-        py: Python<'py>,
-        payload: &Bound<'py, PyDict>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let payload = payload_from(py, payload)?;
+        payload: &Bound<'_, PyDict>,
+        calls: &Completions,
+    ) -> PyResult<u64> {
+        let payload = payload_from(payload)?;
         let client = self.inner.as_async().clone();
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            match client.init_payment_payload(&payload).await {
-                Ok(link) => Ok(PaymentLink::from(link)),
-                Err(e) => Err(Python::attach(|py| to_pyerr(py, &e))),
-            }
-        })
+        let prepared = client.prepare_payload(&payload).map_err(|e| to_pyerr(&e))?;
+        calls.spawn(
+            async move { client.send_prepared(&prepared).await },
+            |py, link| Ok(Py::new(py, PaymentLink::from(link))?.into_any()),
+        )
     }
 
     #[getter]
@@ -282,10 +288,11 @@ fn error_codes() -> Vec<&'static str> {
 fn _cinetpay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // One runtime for the blocking and the asyncio clients: a reqwest pool must never be
     // shared between two runtimes.
-    let runtime = blocking::runtime().map_err(|e| to_pyerr(m.py(), &e))?;
-    let _ = pyo3_async_runtimes::tokio::init_with_runtime(runtime);
+    blocking::runtime().map_err(|e| to_pyerr(&e))?;
     m.add_class::<NativeClient>()?;
+    m.add_class::<Completions>()?;
     m.add_class::<PaymentLink>()?;
+    m.add("NativeError", m.py().get_type::<NativeError>())?;
     m.add("__version__", cinetpay::VERSION)?;
     m.add("ERROR_CODES", error_codes())?;
     m.add("FIELDS", cinetpay::FIELDS.to_vec())?;

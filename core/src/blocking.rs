@@ -74,8 +74,10 @@ impl Client {
 
     /// See [`crate::Client::init_payment_payload`].
     pub fn init_payment_payload(&self, payload: &PaymentPayload) -> Result<PaymentLink> {
-        self.inner.check_payload_credentials(payload)?;
-        self.init_payment(&payload.request)
+        // Validated on the caller's thread, as above.
+        let prepared = self.inner.prepare_payload(payload)?;
+        let client = self.inner.clone();
+        run(async move { client.send_prepared(&prepared).await })
     }
 }
 

@@ -14,6 +14,21 @@ use crate::payload::PaymentPayload;
 use crate::payment::{PaymentLink, PaymentRequest};
 use crate::response::{MAX_RESPONSE_BYTES, decode_payment_response, parse_retry_after};
 
+/// A payment request that passed every local rule, made by [`Client::prepare_payload`].
+///
+/// Only the client can make one, so holding it proves the request was validated.
+#[derive(Debug, Clone)]
+pub struct PreparedPayment {
+    request: PaymentRequest,
+}
+
+impl PreparedPayment {
+    /// The validated request.
+    pub fn request(&self) -> &PaymentRequest {
+        &self.request
+    }
+}
+
 /// The SDK's own `User-Agent` product token; bindings append theirs through `app_info`.
 pub const USER_AGENT_PREFIX: &str = concat!("cinetpay-rust/", env!("CARGO_PKG_VERSION"));
 
@@ -136,8 +151,28 @@ impl Client {
     /// docs). Its `apikey`/`site_id`, when present, must equal the client's: a payload cannot
     /// switch accounts, and the error does not echo either value.
     pub async fn init_payment_payload(&self, payload: &PaymentPayload) -> Result<PaymentLink> {
+        let prepared = self.prepare_payload(payload)?;
+        self.send_prepared(&prepared).await
+    }
+
+    /// Applies every local rule to `payload` now, on the caller's thread, and returns it ready
+    /// for [`Client::send_prepared`].
+    ///
+    /// Bindings use this split so that bad input is refused before any task is spawned: an
+    /// asyncio or JavaScript caller gets its validation error without the runtime ever being
+    /// involved.
+    pub fn prepare_payload(&self, payload: &PaymentPayload) -> Result<PreparedPayment> {
         self.check_payload_credentials(payload)?;
-        self.init_payment(&payload.request).await
+        payload.request.validate()?;
+        Ok(PreparedPayment {
+            request: payload.request.clone(),
+        })
+    }
+
+    /// Sends a payment that [`Client::prepare_payload`] accepted (see [`Client::init_payment`]
+    /// for retries and errors).
+    pub async fn send_prepared(&self, prepared: &PreparedPayment) -> Result<PaymentLink> {
+        self.send_validated(&prepared.request).await
     }
 
     /// Checks a payload's `apikey`/`site_id` against the client's.

@@ -32,7 +32,7 @@ mod payment;
 pub mod response;
 pub mod validate;
 
-pub use client::{Client, USER_AGENT_PREFIX};
+pub use client::{Client, PreparedPayment, USER_AGENT_PREFIX};
 pub use config::{
     ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
     MAX_RETRIES_LIMIT, Secret,

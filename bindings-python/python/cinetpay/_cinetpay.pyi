@@ -1,12 +1,15 @@
 """The native half of :mod:`cinetpay` (Rust, pyo3). Use :mod:`cinetpay` instead."""
 
-from typing import Awaitable, List, Mapping, Optional, final
+from typing import Any, List, Mapping, Optional, Tuple, final
 
-__all__ = ["ERROR_CODES", "FIELDS", "NativeClient", "PaymentLink", "__version__"]
+__all__ = ["Completions", "ERROR_CODES", "FIELDS", "NativeClient", "NativeError", "PaymentLink", "__version__"]
 
 __version__: str
 ERROR_CODES: List[str]
 FIELDS: List[str]
+
+class NativeError(Exception):
+    """A core error; ``args[0]`` is its JSON object. The public classes are in ``cinetpay``."""
 
 @final
 class PaymentLink:
@@ -19,6 +22,17 @@ class PaymentLink:
     @property
     def api_response_id(self) -> Optional[str]: ...
     def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class Completions:
+    """Calls in flight on one event loop, delivered through a socket the loop watches."""
+
+    def __new__(cls) -> Completions: ...
+    def fileno(self) -> int: ...
+    def take(self) -> List[Tuple[int, bool, Any]]:
+        """Finished calls as ``(id, ok, value)``: the result, or the error's JSON text."""
+    def cancel(self, id: int) -> None: ...
+    def running(self) -> int: ...
 
 @final
 class NativeClient:
@@ -41,7 +55,7 @@ class NativeClient:
         app_info: Optional[str] = None,
     ) -> NativeClient: ...
     def init_payment(self, payload: Mapping[str, object]) -> PaymentLink: ...
-    def init_payment_async(self, payload: Mapping[str, object]) -> Awaitable[PaymentLink]: ...
+    def init_payment_async(self, payload: Mapping[str, object], calls: Completions) -> int: ...
     @property
     def site_id(self) -> str: ...
     @property

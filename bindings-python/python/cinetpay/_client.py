@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, Set
 
-from . import _cinetpay
-from ._cinetpay import PaymentLink
+from . import _aio, _cinetpay
+from ._cinetpay import NativeError, PaymentLink
+from ._errors import _from_native
 
 if TYPE_CHECKING:  # pragma: no cover
     from typing_extensions import Unpack
@@ -22,6 +24,16 @@ def _app_info() -> str:
     return f"cinetpay-python/{_cinetpay.__version__} {impl}/{v.major}.{v.minor}.{v.micro}"
 
 
+def _native_from_env(timeout: float, connect_timeout: float, max_retries: int) -> _cinetpay.NativeClient:
+    try:
+        return _cinetpay.NativeClient.from_env(timeout, connect_timeout, max_retries, _app_info())
+    except NativeError as e:
+        raise _from_native(e.args[0]) from None
+
+
+# Native calls raise NativeError carrying the core's error as JSON; the wrappers below raise
+# the public class instead. The native side never builds Python exceptions itself: that runs
+# Python code inside a native frame, which a daemon thread at interpreter exit cannot survive.
 class _Base:
     _native: Optional[_cinetpay.NativeClient]
 
@@ -36,16 +48,19 @@ class _Base:
         connect_timeout: float = 10.0,
         max_retries: int = 2,
     ) -> None:
-        self._native = _cinetpay.NativeClient(
-            api_key,
-            site_id,
-            secret_key,
-            base_url,
-            timeout,
-            connect_timeout,
-            max_retries,
-            _app_info(),
-        )
+        try:
+            self._native = _cinetpay.NativeClient(
+                api_key,
+                site_id,
+                secret_key,
+                base_url,
+                timeout,
+                connect_timeout,
+                max_retries,
+                _app_info(),
+            )
+        except NativeError as e:
+            raise _from_native(e.args[0]) from None
 
     @classmethod
     def _from_native(cls, native: _cinetpay.NativeClient) -> Any:
@@ -102,8 +117,7 @@ class Client(_Base):
     ) -> "Client":
         """A client from ``CINETPAY_API_KEY``, ``CINETPAY_SITE_ID`` and the optional
         ``CINETPAY_SECRET_KEY`` and ``CINETPAY_BASE_URL``."""
-        native = _cinetpay.NativeClient.from_env(timeout, connect_timeout, max_retries, _app_info())
-        client: Client = cls._from_native(native)
+        client: Client = cls._from_native(_native_from_env(timeout, connect_timeout, max_retries))
         return client
 
     def init_payment(self, **payload: "Unpack[PaymentParams]") -> PaymentLink:
@@ -117,7 +131,10 @@ class Client(_Base):
             ValidationError: a field breaks a rule; nothing was sent.
             AuthenticationError, RateLimitError, APIError, NetworkError, TimeoutError.
         """
-        return self._client().init_payment(payload)
+        try:
+            return self._client().init_payment(payload)
+        except NativeError as e:
+            raise _from_native(e.args[0]) from None
 
     def close(self) -> None:
         """Releases the connection pool; the client cannot be used afterwards."""
@@ -133,27 +150,60 @@ class Client(_Base):
 class AsyncClient(_Base):
     """The asyncio twin of :class:`Client`: same arguments, ``await client.init_payment(...)``.
 
-    Calls never block the event loop; many may be in flight on one client. Use it as
-    ``async with AsyncClient(...) as client:`` or call :meth:`aclose` when done.
+    Calls never block the event loop; many may be in flight on one client, from one loop or
+    several. Use it as ``async with AsyncClient(...) as client:`` or call :meth:`aclose` when
+    done: closing waits for the calls still in flight on the current loop.
+
+    Cancelling a call (``task.cancel()``, ``asyncio.wait_for``) aborts the request. If it was
+    already sent, the payment may exist: check it before trying again with the same
+    ``transaction_id``. A request refused by a local rule raises at the ``await``, before any
+    work is started.
     """
+
+    _inflight: Set["asyncio.Future[Any]"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._inflight = set()
+
+    @classmethod
+    def _from_native(cls, native: _cinetpay.NativeClient) -> Any:
+        client = super()._from_native(native)
+        client._inflight = set()
+        return client
 
     @classmethod
     def from_env(
         cls, *, timeout: float = 30.0, connect_timeout: float = 10.0, max_retries: int = 2
     ) -> "AsyncClient":
         """An async client from the ``CINETPAY_*`` environment variables."""
-        native = _cinetpay.NativeClient.from_env(timeout, connect_timeout, max_retries, _app_info())
-        client: AsyncClient = cls._from_native(native)
+        client: AsyncClient = cls._from_native(_native_from_env(timeout, connect_timeout, max_retries))
         return client
 
     async def init_payment(self, **payload: "Unpack[PaymentParams]") -> PaymentLink:
         """Creates a payment; see :meth:`Client.init_payment`."""
-        result: PaymentLink = await self._client().init_payment_async(payload)
-        return result
+        native = self._client()
+        try:
+            future = _aio.call(lambda calls: native.init_payment_async(payload, calls))
+        except NativeError as e:
+            raise _from_native(e.args[0]) from None
+        return await self._watch(future)  # type: ignore[no-any-return]
+
+    async def _watch(self, future: "asyncio.Future[Any]") -> Any:
+        self._inflight.add(future)
+        future.add_done_callback(self._inflight.discard)
+        return await future
 
     async def aclose(self) -> None:
-        """Releases the connection pool; the client cannot be used afterwards."""
+        """Waits for this client's calls in flight on the running loop, then closes it.
+
+        Each call ends within the client's timeout. The client cannot be used afterwards.
+        """
         self._native = None
+        loop = asyncio.get_running_loop()
+        pending = [f for f in self._inflight if f.get_loop() is loop]
+        if pending:
+            await asyncio.wait(pending)
 
     async def __aenter__(self) -> "AsyncClient":
         return self

@@ -143,7 +143,7 @@ def _rebuild(cls: type, state: Dict[str, Any]) -> CinetPayError:
 
 
 def _from_native(info: Union[str, Dict[str, Any]]) -> CinetPayError:
-    """Called by the native module with the core error's JSON object (``Error::to_json``)."""
+    """The public exception for a core error, given as its JSON object (``Error::to_json``)."""
     if isinstance(info, str):
         import json
 

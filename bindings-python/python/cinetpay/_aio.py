@@ -1,0 +1,79 @@
+"""Native calls awaited from asyncio, resolved on the event loop's own thread.
+
+The native side (``_cinetpay.Completions``) runs each call on the SDK's tokio runtime and, when
+it finishes, only queues the Rust result and writes one byte to a socket. This module watches
+that socket with ``loop.add_reader`` and resolves the futures here, on the loop's thread. No
+tokio thread ever takes the GIL or holds a Python object, so none can touch the interpreter
+while it shuts down (issue 8: the crash at exit with ``pyo3-async-runtimes``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from typing import Any, Callable, Dict, MutableMapping
+
+from . import _cinetpay
+from ._errors import _from_native
+
+__all__ = ["call"]
+
+
+class _LoopCalls:
+    """The native calls in flight on one event loop.
+
+    It holds no reference to the loop: the loop holds it, through the reader callback, and the
+    registry below maps the loop to it weakly.
+    """
+
+    __slots__ = ("__weakref__", "_native", "_futures")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._native = _cinetpay.Completions()
+        self._futures: Dict[int, "asyncio.Future[Any]"] = {}
+        try:
+            loop.add_reader(self._native.fileno(), self._deliver)
+        except NotImplementedError:
+            raise RuntimeError(
+                "cinetpay.AsyncClient needs an event loop that supports add_reader (the default "
+                "loop on Linux and macOS, or uvloop); on Windows' ProactorEventLoop use "
+                "cinetpay.Client with asyncio.to_thread"
+            ) from None
+
+    def track(self, loop: asyncio.AbstractEventLoop, call_id: int) -> "asyncio.Future[Any]":
+        future = loop.create_future()
+        self._futures[call_id] = future
+        future.add_done_callback(lambda f: self._settled(call_id, f))
+        return future
+
+    def _settled(self, call_id: int, future: "asyncio.Future[Any]") -> None:
+        # Still registered means it was not delivered: it was cancelled, so stop the native call.
+        if self._futures.pop(call_id, None) is not None:
+            self._native.cancel(call_id)
+
+    def _deliver(self) -> None:
+        for call_id, ok, value in self._native.take():
+            future = self._futures.pop(call_id, None)
+            if future is None or future.done():
+                continue
+            if ok:
+                future.set_result(value)
+            else:
+                future.set_exception(_from_native(value))
+
+
+# Event loops are weakly referenced, so a closed and dropped loop frees its entry (and the
+# native side then aborts whatever was still running for it).
+_by_loop: MutableMapping[asyncio.AbstractEventLoop, _LoopCalls] = weakref.WeakKeyDictionary()
+
+
+def call(start: Callable[[_cinetpay.Completions], int]) -> "asyncio.Future[Any]":
+    """Starts a native call on the running loop's queue and returns the future of its result.
+
+    ``start`` validates and spawns (raising at once on bad input) and returns the call's id.
+    """
+    loop = asyncio.get_running_loop()
+    calls = _by_loop.get(loop)
+    if calls is None:
+        calls = _by_loop[loop] = _LoopCalls(loop)
+    return calls.track(loop, start(calls._native))

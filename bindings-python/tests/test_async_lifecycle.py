@@ -1,0 +1,137 @@
+"""AsyncClient's lifecycle: validation before any work, cancellation, closing, several loops.
+
+Each test checks the property itself, not only that nothing raised: the native call count, the
+server seeing the connection dropped, `aclose` still pending while a call runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from typing import Any, List
+
+import pytest
+
+import cinetpay
+from cinetpay import _aio
+from conftest import API_KEY, SITE_ID, Emulator, payload
+from slow_server import SlowServer
+
+
+class HangingServer:
+    """Accepts one connection, reads the request, never answers, and records when the client
+    closes the connection (``closed``)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.received = threading.Event()
+        self.closed = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        conn, _ = self.sock.accept()
+        with conn:
+            conn.settimeout(30)
+            while b"\r\n\r\n" not in conn.recv(65536):
+                pass
+            self.received.set()
+            try:
+                while conn.recv(65536):
+                    pass
+            except OSError:
+                return
+            self.closed.set()
+
+
+def native_calls() -> Any:
+    """The running loop's native call queue."""
+    return _aio._by_loop[asyncio.get_running_loop()]._native
+
+
+def test_a_refused_request_raises_at_the_first_step_without_native_work() -> None:
+    async def run() -> None:
+        async with cinetpay.AsyncClient(api_key=API_KEY, site_id=SITE_ID, base_url="http://127.0.0.1:9") as c:
+            coro = c.init_payment(**payload(amount=2502))
+            # A call that went through the runtime would first yield a future to wait on. This
+            # one raises on its very first step: nothing was spawned.
+            with pytest.raises(cinetpay.ValidationError) as e:
+                coro.send(None)
+            assert e.value.field == "amount"
+            assert _aio._by_loop[asyncio.get_running_loop()]._native.running() == 0
+            # And through a plain await, it raises at the await.
+            with pytest.raises(cinetpay.ValidationError):
+                await c.init_payment(**payload(currency="EUR"))
+
+    asyncio.run(run())
+
+
+@pytest.mark.parametrize("how", ["wait_for", "task.cancel"])
+def test_cancelling_a_call_aborts_its_request(how: str) -> None:
+    server = HangingServer()
+
+    async def run() -> None:
+        async with cinetpay.AsyncClient(api_key=API_KEY, site_id=SITE_ID, base_url=server.url, timeout=30) as c:
+            task = asyncio.ensure_future(c.init_payment(**payload()))
+            while not server.received.is_set():
+                await asyncio.sleep(0.001)
+            assert native_calls().running() == 1
+            if how == "wait_for":
+                with pytest.raises(asyncio.TimeoutError):
+                    await asyncio.wait_for(task, 0.01)
+            else:
+                task.cancel()
+                with pytest.raises(asyncio.CancelledError):
+                    await task
+            # The native task is gone at once, and its connection is dropped (the server reads
+            # EOF), long before the 30 s timeout.
+            await asyncio.sleep(0)
+            assert native_calls().running() == 0
+            assert await asyncio.get_running_loop().run_in_executor(None, server.closed.wait, 10)
+
+    asyncio.run(run())
+
+
+def test_aclose_waits_for_the_calls_in_flight() -> None:
+    server = SlowServer()
+
+    async def run() -> None:
+        c = cinetpay.AsyncClient(api_key=API_KEY, site_id=SITE_ID, base_url=server.url, timeout=20)
+        call = asyncio.ensure_future(c.init_payment(**payload()))
+        while not server.received.is_set():
+            await asyncio.sleep(0.001)
+        closing = asyncio.ensure_future(c.aclose())
+        for _ in range(50):
+            await asyncio.sleep(0)
+        # The server has not answered: aclose is still waiting for the call.
+        assert not closing.done() and not call.done()
+        server.release.set()
+        await closing
+        assert call.done() and call.result().payment_token == "tok"
+        with pytest.raises(RuntimeError, match="closed"):
+            await c.init_payment(**payload())
+
+    try:
+        asyncio.run(run())
+    finally:
+        server.close()
+
+
+def test_each_loop_gets_its_own_queue_and_a_closed_loop_frees_it(emulator: Emulator, unique_id: Any) -> None:
+    client = cinetpay.AsyncClient(api_key=API_KEY, site_id=SITE_ID, base_url=emulator.url)
+    tokens: List[str] = []
+
+    async def one() -> None:
+        tokens.append((await client.init_payment(**payload(transaction_id=unique_id()))).payment_token)
+
+    for _ in range(3):
+        asyncio.run(one())
+    assert len(set(tokens)) == 3
+    import gc
+
+    gc.collect()
+    # asyncio.run closed and dropped each loop: no queue (and no socket) is left behind.
+    assert len(_aio._by_loop) == 0
