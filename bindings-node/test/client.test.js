@@ -6,7 +6,7 @@ const assert = require('node:assert/strict');
 const http = require('node:http');
 const util = require('node:util');
 const cinetpay = require('..');
-const { API_KEY, SITE_ID, startEmulator, closedPortUrl, payload } = require('./helpers.js');
+const { API_KEY, SITE_ID, startEmulator, startBarrier, closedPortUrl, payload } = require('./helpers.js');
 
 let emu;
 test.before(async () => {
@@ -25,8 +25,13 @@ test('initPayment resolves to the link with CinetPay\'s field names', async () =
   assert.equal(stored.request.lang, 'en');
 });
 
-test('undefined properties count as absent', async () => {
-  await client().initPayment(payload({ metadata: undefined, lang: undefined }));
+test('undefined and null properties count as absent', async () => {
+  const body = payload({ metadata: undefined, lang: null, channels: undefined });
+  await client().initPayment(body);
+  const sent = (await emu.transaction(SITE_ID, body.transaction_id)).request;
+  assert.deepEqual(Object.keys(sent).filter((k) => ['metadata', 'lang'].includes(k)), []);
+  // channels is required on the wire; absent, it is the docs' default.
+  assert.equal(sent.channels, 'ALL');
 });
 
 test('bad inputs are ValidationErrors naming the field, never a crash', async () => {
@@ -89,7 +94,9 @@ test('fromEnv reads the CINETPAY_* variables', async () => {
     Object.assign(process.env, { CINETPAY_API_KEY: API_KEY, CINETPAY_SITE_ID: SITE_ID, CINETPAY_BASE_URL: emu.url });
     const c = cinetpay.Client.fromEnv();
     assert.equal(c.baseUrl, emu.url);
-    await c.initPayment(payload());
+    const body = payload();
+    const link = await c.initPayment(body);
+    assert.equal((await emu.transaction(SITE_ID, body.transaction_id)).payment_token, link.payment_token);
     delete process.env.CINETPAY_API_KEY;
     assert.throws(() => cinetpay.Client.fromEnv(), (e) => e instanceof cinetpay.ValidationError && /CINETPAY_API_KEY/.test(e.message));
   } finally {
@@ -136,42 +143,99 @@ test('rate limits are RateLimitErrors with retryAfter', async (t) => {
   );
 });
 
-test('a timeout is a TimeoutError saying the payment may exist, and the loop keeps running', async (t) => {
+/** An HTTP server on this very event loop; `onRequest(req, res)` decides when to answer. */
+async function loopServer(t, onRequest) {
   const sockets = new Set();
-  let received;
-  const got = new Promise((r) => (received = r));
-  const server = http.createServer((req) => {
-    req.resume();
-    received();
-  });
+  const server = http.createServer(onRequest);
   server.on('connection', (s) => sockets.add(s));
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   t.after(() => {
     for (const s of sockets) s.destroy();
     server.close();
   });
-  const c = new cinetpay.Client({ apiKey: API_KEY, siteId: SITE_ID, baseUrl: `http://127.0.0.1:${server.address().port}`, timeoutMs: 500 });
+  return `http://127.0.0.1:${server.address().port}`;
+}
+
+/** Tracks a promise: `state.settled` turns true when it resolves or rejects. */
+function track(promise) {
+  const state = { settled: false };
+  promise.then(
+    () => (state.settled = true),
+    () => (state.settled = true),
+  );
+  return state;
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+test('a successful call leaves the event loop free: its answer needs the JavaScript thread', async (t) => {
+  // The server runs on this event loop and answers only after 20 more turns of it, taken while
+  // the call is pending. A call that blocked the loop could never get its answer: it would end
+  // in a timeout instead of this success.
+  let received;
+  const got = new Promise((r) => (received = r));
+  const url = await loopServer(t, (req, res) => {
+    req.resume();
+    received(res);
+  });
+  const c = new cinetpay.Client({ apiKey: API_KEY, siteId: SITE_ID, baseUrl: url, timeoutMs: 5000 });
   const call = c.initPayment(payload());
-  // The server above runs on this event loop: the request reaching it proves the loop is free.
-  await got;
-  let ticks = 0;
+  const state = track(call);
+  const res = await got;
   for (let i = 0; i < 20; i++) {
-    await new Promise((r) => setImmediate(r));
-    ticks += 1;
+    await tick();
+    assert.equal(state.settled, false, 'the call settled before its answer was sent');
   }
-  assert.equal(ticks, 20);
-  await assert.rejects(call, (e) => e instanceof cinetpay.TimeoutError && e.requestSent === true && /may have been created/.test(e.message));
+  const body = JSON.stringify({ code: '201', message: 'CREATED', description: 'ok', data: { payment_token: 'tok', payment_url: 'https://checkout.example/p/tok' }, api_response_id: '1.1' });
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+  assert.equal((await call).payment_token, 'tok');
 });
 
-test('1000 concurrent calls on one client, each result matched to its request', async () => {
+test('a timeout is a TimeoutError saying the payment may exist, and the loop ran while it waited', async (t) => {
+  // The server on this loop must see the request while the call is still pending. A client
+  // that blocked the loop until its timeout would settle first, and the request would be
+  // handled only afterwards.
+  const events = [];
+  let received;
+  const got = new Promise((r) => (received = r));
+  const url = await loopServer(t, (req) => {
+    req.resume();
+    events.push('received');
+    received();
+  });
+  const c = new cinetpay.Client({ apiKey: API_KEY, siteId: SITE_ID, baseUrl: url, timeoutMs: 500 });
+  const call = c.initPayment(payload());
+  call.catch(() => events.push('settled'));
+  await got;
+  await tick();
+  assert.deepEqual(events, ['received']);
+  await assert.rejects(call, (e) => e instanceof cinetpay.TimeoutError && e.requestSent === true && /may have been created/.test(e.message));
+  assert.deepEqual(events, ['received', 'settled']);
+});
+
+test('1000 concurrent calls on one client, every result matched to its request', async () => {
   const c = client();
   const bodies = Array.from({ length: 1000 }, () => payload());
   const links = await Promise.all(bodies.map((b) => c.initPayment(b)));
   assert.equal(new Set(links.map((l) => l.payment_token)).size, 1000);
-  for (let i = 0; i < 1000; i += 97) {
+  for (let i = 0; i < 1000; i++) {
     const stored = await emu.transaction(SITE_ID, bodies[i].transaction_id);
-    assert.equal(stored.payment_token, links[i].payment_token);
+    assert.equal(stored.payment_token, links[i].payment_token, bodies[i].transaction_id);
   }
+});
+
+test('calls run in parallel: 64 in flight at once', async (t) => {
+  // The barrier server answers only when 64 requests wait together; calls serialised anywhere
+  // (a lock, one connection, one runtime slot) would all end in server_error.
+  const barrier = await startBarrier(64);
+  t.after(() => barrier.stop());
+  const c = new cinetpay.Client({ apiKey: API_KEY, siteId: SITE_ID, baseUrl: barrier.url, maxRetries: 0 });
+  const ids = Array.from({ length: 256 }, (_, i) => `NPAR-${process.pid}-${i}`);
+  const links = await Promise.all(ids.map((id) => c.initPayment(payload({ transaction_id: id }))));
+  assert.deepEqual(
+    links.map((l) => l.payment_token),
+    ids.map((id) => `tok-${id}`),
+  );
 });
 
 test('the ESM entry point exports the same classes', async () => {

@@ -38,6 +38,19 @@ function startEmulator(...args) {
   });
 }
 
+/** Starts tests/support/barrier_server.py: it answers only when `parties` requests are in flight. */
+function startBarrier(parties) {
+  const child = spawn(process.env.PYTHON ?? 'python3', [path.join(ROOT, 'tests', 'support', 'barrier_server.py'), String(parties)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    readline.createInterface({ input: child.stdout }).once('line', (line) => {
+      resolve({ url: line.trim().split(' ').pop(), stop: () => child.kill() });
+    });
+  });
+}
+
 /** A loopback URL where nothing listens. */
 async function closedPortUrl() {
   const server = net.createServer();
@@ -57,4 +70,4 @@ function payload(overrides = {}) {
   return { ...fixture('validation.json').base, transaction_id: uniqueId(), ...overrides };
 }
 
-module.exports = { API_KEY, SITE_ID, ROOT, fixture, startEmulator, closedPortUrl, uniqueId, payload };
+module.exports = { API_KEY, SITE_ID, ROOT, fixture, startEmulator, startBarrier, closedPortUrl, uniqueId, payload };

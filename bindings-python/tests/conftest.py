@@ -6,8 +6,9 @@ import json
 import os
 import socket
 import subprocess
+import sys
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator
+from typing import Any, Callable, Dict, Iterator, List
 
 import pytest
 
@@ -49,6 +50,38 @@ class Emulator:
     def stop(self) -> None:
         self.process.kill()
         self.process.wait()
+
+
+class BarrierServer:
+    """`tests/support/barrier_server.py`: answers only when `parties` requests are in flight."""
+
+    def __init__(self, parties: int) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "support" / "barrier_server.py"), str(parties)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        assert line.startswith("barrier-server listening on "), line
+        self.url = line.split()[-1]
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait()
+
+
+@pytest.fixture
+def barrier() -> Iterator[Callable[[int], BarrierServer]]:
+    started: List[BarrierServer] = []
+
+    def start(parties: int) -> BarrierServer:
+        started.append(BarrierServer(parties))
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

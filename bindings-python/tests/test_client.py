@@ -23,8 +23,21 @@ def test_init_payment_returns_the_link(client: cinetpay.Client, emulator: Emulat
     assert "PaymentLink(payment_url=" in repr(link)
 
 
-def test_payload_with_matching_credentials_is_accepted(client: cinetpay.Client, unique_id: Any) -> None:
-    client.init_payment(**payload(transaction_id=unique_id(), apikey=API_KEY, site_id=SITE_ID))
+def test_payload_with_matching_credentials_is_accepted(client: cinetpay.Client, emulator: Emulator, unique_id: Any) -> None:
+    tx = unique_id()
+    link = client.init_payment(**payload(transaction_id=tx, apikey=API_KEY, site_id=SITE_ID))
+    stored = emulator.transaction(SITE_ID, tx)
+    assert stored["payment_token"] == link.payment_token
+    assert stored["request"]["apikey"] == API_KEY and stored["request"]["site_id"] == SITE_ID
+
+
+def test_none_counts_as_absent(client: cinetpay.Client, emulator: Emulator, unique_id: Any) -> None:
+    tx = unique_id()
+    client.init_payment(**payload(transaction_id=tx, metadata=None, lang=None, channels=None))
+    sent = emulator.transaction(SITE_ID, tx)["request"]
+    assert not {"metadata", "lang"} & set(sent), sent
+    # channels is required on the wire; absent, it is the docs' default.
+    assert sent["channels"] == "ALL"
 
 
 @pytest.mark.parametrize(
@@ -104,7 +117,9 @@ def test_from_env(monkeypatch: pytest.MonkeyPatch, emulator: Emulator, unique_id
     monkeypatch.setenv("CINETPAY_BASE_URL", emulator.url)
     client = cinetpay.Client.from_env()
     assert client.base_url == emulator.url
-    client.init_payment(**payload(transaction_id=unique_id()))
+    tx = unique_id()
+    link = client.init_payment(**payload(transaction_id=tx))
+    assert emulator.transaction(SITE_ID, tx)["payment_token"] == link.payment_token
     monkeypatch.delenv("CINETPAY_API_KEY")
     with pytest.raises(cinetpay.ValidationError, match="CINETPAY_API_KEY"):
         cinetpay.AsyncClient.from_env()
@@ -166,9 +181,34 @@ def test_a_closed_client_says_so() -> None:
     assert "closed" in repr(client)
 
 
-def test_every_core_code_maps_to_a_class() -> None:
+# The class each stable code must raise. A code added to the core fails the test below until it
+# is placed here, so a missing mapping cannot fall through to a default unnoticed.
+EXPECTED_CLASS = {
+    "validation_error": cinetpay.ValidationError,
+    "minimum_required_field": cinetpay.APIError,
+    "currency_not_allowed": cinetpay.APIError,
+    "auth_not_found": cinetpay.AuthenticationError,
+    "site_id_not_valid": cinetpay.AuthenticationError,
+    "processing_error": cinetpay.APIError,
+    "forbidden": cinetpay.APIError,
+    "too_many_requests": cinetpay.RateLimitError,
+    "user_agent_required": cinetpay.APIError,
+    "access_denied": cinetpay.APIError,
+    "api_error": cinetpay.APIError,
+    "server_error": cinetpay.APIError,
+    "timeout": cinetpay.TimeoutError,
+    "network": cinetpay.NetworkError,
+    "decode": cinetpay.APIError,
+    "response_too_large": cinetpay.APIError,
+    "internal": cinetpay.CinetPayError,
+}
+
+
+def test_every_core_code_maps_to_its_exact_class() -> None:
     from cinetpay._errors import _from_native
 
+    assert sorted(EXPECTED_CLASS) == sorted(cinetpay.ERROR_CODES)
     for code in cinetpay.ERROR_CODES:
         e = _from_native({"code": code, "message": "m"})
-        assert isinstance(e, cinetpay.CinetPayError) and e.code == code
+        assert type(e) is EXPECTED_CLASS[code], code
+        assert e.code == code

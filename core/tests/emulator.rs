@@ -160,12 +160,28 @@ fn blocking_client_from_eight_threads() {
     assert_eq!(emulator.transaction_count(), 80);
 }
 
-#[tokio::test]
-async fn blocking_client_does_not_panic_inside_an_async_runtime() {
+/// The blocking client called straight from async code, on a runtime's own thread: tokio's
+/// `block_on` would panic there ("Cannot start a runtime from within a runtime"); the blocking
+/// client waits on a channel instead. Both runtime flavours, since a current-thread runtime has
+/// no other thread to fall back on.
+#[tokio::test(flavor = "current_thread")]
+async fn blocking_client_works_inside_a_current_thread_runtime() {
+    blocking_call_from_async_code("IN-RT-CT");
+}
+
+/// See [`blocking_client_works_inside_a_current_thread_runtime`].
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn blocking_client_works_inside_a_multi_thread_runtime() {
+    blocking_call_from_async_code("IN-RT-MT");
+}
+
+fn blocking_call_from_async_code(id: &str) {
+    assert!(
+        tokio::runtime::Handle::try_current().is_ok(),
+        "must run inside a runtime"
+    );
     let emulator = Emulator::start(Config::default()).unwrap();
     let client = cinetpay::blocking::Client::new(config(emulator.url())).unwrap();
-    let link = tokio::task::spawn_blocking(move || client.init_payment(&request("IN-RT")))
-        .await
-        .unwrap();
-    assert!(link.is_ok());
+    let link = client.init_payment(&request(id)).unwrap();
+    assert_stored(&emulator, id, &link);
 }

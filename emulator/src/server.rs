@@ -132,6 +132,9 @@ async fn handle(
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let mut apikey = None;
+    if path.starts_with("/v2/") {
+        state.count_api_request();
+    }
     let reply = match (&method, path.as_str()) {
         (&Method::POST, "/v2/payment") => {
             let header = |name| {
@@ -167,6 +170,17 @@ async fn handle(
         (&Method::GET, "/_emulator/transaction") => {
             inspect(&state, req.uri().query().unwrap_or(""))
         }
+        (&Method::GET, "/_emulator/stats") => Reply {
+            status: 200,
+            content_type: "application/json",
+            body: serde_json::json!({
+                "api_requests": state.api_requests(),
+                "transactions": state.len(),
+            })
+            .to_string(),
+            retry_after: None,
+            outcome: "inspect".to_owned(),
+        },
         (&Method::GET, p) if p.starts_with("/payment/") => {
             match state.by_token(&p["/payment/".len()..]) {
                 Some(t) => Reply {

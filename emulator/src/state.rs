@@ -1,6 +1,7 @@
 //! What the emulator remembers: accounts, created transactions, the request rate.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -44,6 +45,9 @@ pub struct State {
     public_url: String,
     store: Mutex<Store>,
     window: Mutex<(u64, u32)>,
+    /// Requests received on the API's paths (`/v2/...`), answered or refused: lets a test show
+    /// that a client sent nothing.
+    api_requests: AtomicU64,
 }
 
 /// A poisoned lock only means another request panicked; the data is still consistent.
@@ -60,7 +64,18 @@ impl State {
             public_url,
             store: Mutex::new(Store::default()),
             window: Mutex::new((0, 0)),
+            api_requests: AtomicU64::new(0),
         }
+    }
+
+    /// Counts one request on an API path.
+    pub fn count_api_request(&self) {
+        self.api_requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many requests reached the API's paths so far.
+    pub fn api_requests(&self) -> u64 {
+        self.api_requests.load(Ordering::Relaxed)
     }
 
     /// The base URL the emulator is reached at.

@@ -86,4 +86,9 @@ fn the_inspection_endpoint_shows_what_was_received() {
             .starts_with("HTTP/1.1 404")
     );
     assert!(get("/_emulator/transaction").starts_with("HTTP/1.1 400"));
+    // The stats count every request on the API's paths, refused ones included.
+    assert!(get("/_emulator/stats").ends_with(r#"{"api_requests":0,"transactions":0}"#));
+    assert!(get("/v2/payment").starts_with("HTTP/1.1 405"));
+    assert!(get("/v2/nope").starts_with("HTTP/1.1 404"));
+    assert!(get("/_emulator/stats").ends_with(r#"{"api_requests":2,"transactions":0}"#));
 }

@@ -1,6 +1,8 @@
 /* The C API under every bad input, against the emulator, and from 8 threads at once.
  *
- *   test_cinetpay EMULATOR_URL RATE_LIMITED_EMULATOR_URL
+ *   test_cinetpay EMULATOR_URL RATE_LIMITED_EMULATOR_URL BARRIER_URL
+ *
+ * BARRIER_URL is tests/support/barrier_server.py started with 8 parties.
  *
  * Ends with "N passed, N failed"; exits non-zero on any failure. Run under valgrind by the test
  * suite.
@@ -187,24 +189,73 @@ static void test_network_timeout_and_rate_limit(void) {
   cinetpay_client_free(limited);
 }
 
+/* GET base_url + path over plain HTTP/1.0 (loopback only); returns the malloc'd body or NULL. */
+static char *http_get(const char *base_url, const char *path) {
+  int port = 0;
+  if (sscanf(base_url, "http://127.0.0.1:%d", &port) != 1) return NULL;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+    if (fd >= 0) close(fd);
+    return NULL;
+  }
+  char head[1024];
+  int n = snprintf(head, sizeof head, "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", path);
+  if (write(fd, head, (size_t)n) != n) {
+    close(fd);
+    return NULL;
+  }
+  size_t cap = 4096, len = 0;
+  char *buf = malloc(cap);
+  ssize_t got;
+  while (buf && (got = read(fd, buf + len, cap - len - 1)) > 0) {
+    len += (size_t)got;
+    if (cap - len < 1024) {
+      char *bigger = realloc(buf, cap *= 2);
+      if (!bigger) free(buf);
+      buf = bigger;
+    }
+  }
+  close(fd);
+  if (!buf) return NULL;
+  buf[len] = '\0';
+  char *body = strstr(buf, "\r\n\r\n");
+  if (!body) {
+    free(buf);
+    return NULL;
+  }
+  memmove(buf, body + 4, strlen(body + 4) + 1);
+  return buf;
+}
+
+/* What the emulator stored for a transaction (its inspection endpoint), or NULL. */
+static char *emulator_record(const char *tx) {
+  char path[256];
+  snprintf(path, sizeof path, "/_emulator/transaction?site_id=445160&transaction_id=%s", tx);
+  return http_get(EMULATOR, path);
+}
+
 struct job {
   CinetPayClient *client;
-  int thread;
-  int ok;
+  const char *prefix;
+  int thread, calls, ok;
+  char tx[10][32];
   char tokens[10][160];
 };
 
 static void *worker(void *arg) {
   struct job *job = arg;
-  for (int i = 0; i < 10; i++) {
-    char tx[32], req[1024];
-    snprintf(tx, sizeof tx, "C-T%d-%d", job->thread, i);
-    request(req, sizeof req, tx, "");
+  for (int i = 0; i < job->calls; i++) {
+    char req[1024];
+    snprintf(job->tx[i], sizeof job->tx[i], "%s-T%d-%d", job->prefix, job->thread, i);
+    request(req, sizeof req, job->tx[i], "");
     char *result = NULL;
     if (cinetpay_init_payment(job->client, req, &result) == CINETPAY_OK) {
       const char *token = strstr(result, "\"payment_token\":\"");
-      if (token) {
-        snprintf(job->tokens[i], sizeof job->tokens[i], "%.112s", token + 17);
+      const char *end = token ? strchr(token + 17, '"') : NULL;
+      if (end) {
+        snprintf(job->tokens[i], sizeof job->tokens[i], "%.*s", (int)(end - token - 17), token + 17);
         job->ok++;
       }
     }
@@ -213,11 +264,11 @@ static void *worker(void *arg) {
   return NULL;
 }
 
-static void test_eight_threads(CinetPayClient *c) {
+/* Runs `calls` calls on each of 8 threads sharing `c`; returns how many succeeded. */
+static int run_eight_threads(CinetPayClient *c, const char *prefix, int calls, struct job jobs[8]) {
   pthread_t threads[8];
-  static struct job jobs[8];
   for (int t = 0; t < 8; t++) {
-    jobs[t] = (struct job){.client = c, .thread = t};
+    jobs[t] = (struct job){.client = c, .prefix = prefix, .thread = t, .calls = calls};
     pthread_create(&threads[t], NULL, worker, &jobs[t]);
   }
   int ok = 0;
@@ -225,17 +276,49 @@ static void test_eight_threads(CinetPayClient *c) {
     pthread_join(threads[t], NULL);
     ok += jobs[t].ok;
   }
+  return ok;
+}
+
+/* 80 calls from 8 threads; every result is the one the emulator stored for that request. */
+static void test_eight_threads(CinetPayClient *c) {
+  static struct job jobs[8];
+  int ok = run_eight_threads(c, "C", 10, jobs);
   CHECK(ok == 80, "8 threads: %d of 80 succeeded", ok);
-  int distinct = 1;
-  for (int a = 0; a < 80; a++)
-    for (int b = a + 1; b < 80; b++)
-      if (strcmp(jobs[a / 10].tokens[a % 10], jobs[b / 10].tokens[b % 10]) == 0) distinct = 0;
-  CHECK(distinct, "every call got its own payment token");
+  int matched = 0;
+  for (int t = 0; t < 8; t++) {
+    for (int i = 0; i < 10; i++) {
+      char *stored = emulator_record(jobs[t].tx[i]);
+      char want[200];
+      snprintf(want, sizeof want, "\"payment_token\":\"%s\"", jobs[t].tokens[i]);
+      if (stored && jobs[t].tokens[i][0] && strstr(stored, want)) matched++;
+      free(stored);
+    }
+  }
+  CHECK(matched == 80, "8 threads: %d of 80 results are the emulator's record of that request", matched);
+}
+
+/* The barrier server answers only when 8 requests are in flight at once: calls serialised by a
+ * lock anywhere in the library would all fail. Its tokens are "tok-<transaction_id>". */
+static void test_parallel(const char *barrier_url) {
+  CinetPayClient *c = client_for(barrier_url, "emulator-apikey-0000000000000001", "445160", 30000);
+  static struct job jobs[8];
+  int ok = run_eight_threads(c, "C-PAR", 5, jobs);
+  CHECK(ok == 40, "parallel: %d of 40 succeeded with 8 in flight at once", ok);
+  int matched = 0;
+  for (int t = 0; t < 8; t++) {
+    for (int i = 0; i < 5; i++) {
+      char want[64];
+      snprintf(want, sizeof want, "tok-%s", jobs[t].tx[i]);
+      if (strcmp(jobs[t].tokens[i], want) == 0) matched++;
+    }
+  }
+  CHECK(matched == 40, "parallel: %d of 40 results answer their own request", matched);
+  cinetpay_client_free(c);
 }
 
 int main(int argc, char **argv) {
-  if (argc < 3) {
-    fprintf(stderr, "usage: %s EMULATOR_URL RATE_LIMITED_EMULATOR_URL\n", argv[0]);
+  if (argc < 4) {
+    fprintf(stderr, "usage: %s EMULATOR_URL RATE_LIMITED_EMULATOR_URL BARRIER_URL\n", argv[0]);
     return 2;
   }
   EMULATOR = argv[1];
@@ -248,6 +331,7 @@ int main(int argc, char **argv) {
   test_against_the_emulator(c);
   test_network_timeout_and_rate_limit();
   test_eight_threads(c);
+  test_parallel(argv[3]);
   cinetpay_client_free(c);
   printf("c: %d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;

@@ -1,7 +1,7 @@
 <?php
 /**
- * The C library through PHP FFI: the example's wrapper against the emulator, bad inputs, and a
- * loop showing no string is leaked or double-freed. Usage: php tests/php/ffi_test.php EMULATOR_URL
+ * The C library through PHP FFI: the example's wrapper against the emulator, bad inputs, and
+ * resident memory over many calls and clients, showing nothing is leaked. Usage: php tests/php/ffi_test.php EMULATOR_URL
  * Ends with "N passed, N failed".
  */
 
@@ -62,16 +62,41 @@ $ffi->cinetpay_string_free($out);
 check($ffi->cinetpay_client_new(null, null) === null, 'NULL config');
 check($ffi->cinetpay_version() === '0.1.0', 'version (const char * comes back as a PHP string)');
 
-// 1,000 calls: every returned string is freed exactly once (run under valgrind in CI would
-// also work; here the process must simply stay healthy).
-for ($i = 0; $i < 1000; $i++) {
-    try {
-        $client->initPayment(['amount' => 102] + $base['base']);
-    } catch (CinetPay\Error $e) {
-        if (!$e->isValidation()) { check(false, "loop $i"); break; }
-    }
+// Nothing leaks: resident memory after many rejected calls (each returns an error string that
+// the wrapper frees) and many clients created and freed. A leaked error string (~400 bytes)
+// would add 8 MB over 20,000 calls, a leaked client far more; allocator noise stays well under
+// the 2 MB allowed.
+function rss_kib(): int
+{
+    $statm = explode(' ', (string) file_get_contents('/proc/self/statm'));
+    return intdiv((int) $statm[1] * 4096, 1024);
 }
-check(true, '1000 rejected calls');
+function rejected_calls(CinetPay\Client $client, array $request, int $n): bool
+{
+    for ($i = 0; $i < $n; $i++) {
+        try {
+            $client->initPayment($request);
+            return false;
+        } catch (CinetPay\Error $e) {
+            if (!$e->isValidation()) { return false; }
+        }
+    }
+    return true;
+}
+$bad = ['amount' => 102] + $base['base'];
+rejected_calls($client, $bad, 2000); // warm-up: allocator pools, PHP's caches
+$before = rss_kib();
+check(rejected_calls($client, $bad, 20000), '20,000 rejected calls raised validation errors');
+$grown = rss_kib() - $before;
+echo "memory: 20,000 rejected calls grew resident memory by $grown KiB\n";
+check($grown < 2048, "20,000 rejected calls: resident memory grew by $grown KiB (limit 2048)");
+
+for ($i = 0; $i < 200; $i++) { new CinetPay\Client($config); }
+$before = rss_kib();
+for ($i = 0; $i < 5000; $i++) { new CinetPay\Client($config); }
+$grown = rss_kib() - $before;
+echo "memory: 5,000 clients grew resident memory by $grown KiB\n";
+check($grown < 2048, "5,000 clients created and freed: resident memory grew by $grown KiB (limit 2048)");
 
 echo "php: $passed passed, $failed failed\n";
 exit($failed === 0 ? 0 : 1);

@@ -1,8 +1,10 @@
 """The checkout flow against the CinetPay emulator (started by these tests)."""
 
+import json
 import os
 import subprocess
 from pathlib import Path
+from urllib.request import urlopen
 
 from django.test import TestCase, override_settings
 
@@ -39,11 +41,19 @@ class CheckoutTests(TestCase):
         self.assertTrue(order.payment_url.startswith(f"{self.emulator_url}/payment/"))
         self.assertRedirects(response, order.payment_url, fetch_redirect_response=False)
 
+    def api_requests(self) -> int:
+        """How many requests the emulator has received on CinetPay's API paths."""
+        with urlopen(f"{self.emulator_url}/_emulator/stats", timeout=10) as answer:
+            count: int = json.loads(answer.read())["api_requests"]
+            return count
+
     def test_a_rule_broken_by_the_shop_is_reported_without_calling_cinetpay(self) -> None:
+        before = self.api_requests()
         response = self.client.post("/checkout", {"amount": "2502"})
         self.assertEqual(response.status_code, 400)
         self.assertIn(b"amount: must be a multiple of 5", response.content)
         self.assertEqual(Order.objects.get().status, Order.Status.INVALID)
+        self.assertEqual(self.api_requests(), before, "the SDK sent a request it should have refused")
 
     def test_localhost_callbacks_are_refused_with_the_documented_fix(self) -> None:
         with self.settings(SHOP_PUBLIC_URL="http://localhost:8000"):

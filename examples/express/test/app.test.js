@@ -49,12 +49,17 @@ test('checkout stores the order and redirects to the payment page', async () => 
   assert.ok((await page.text()).includes(order.transaction_id));
 });
 
+/** How many requests the emulator has received on CinetPay's API paths. */
+const apiRequests = async () => (await (await fetch(`${emulatorUrl}/_emulator/stats`)).json()).api_requests;
+
 test('a rule the shop broke is a 400 naming the field, and CinetPay is not called', async () => {
+  const before = await apiRequests();
   const res = await checkout({ amount: '2502' });
   assert.equal(res.status, 400);
   const body = await res.json();
   assert.equal(body.field, 'amount');
   assert.match(body.message, /multiple of 5/);
+  assert.equal(await apiRequests(), before, 'the SDK sent a request it should have refused');
 });
 
 test('a refusal by CinetPay is a 502 and fails the order', async (t) => {
