@@ -16,7 +16,7 @@ function patched(c) {
   return body;
 }
 
-test('docs examples are sent exactly as documented', async (t) => {
+test('docs examples are sent as documented, with the project decisions the fixtures label', async (t) => {
   const emu = await startEmulator('--config', require('node:path').join(__dirname, '..', '..', 'tests', 'fixtures', 'emulator-docs-accounts.json'));
   t.after(() => emu.stop());
   for (const name of DOCS) {

@@ -24,11 +24,25 @@ def fixture(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
+def emulator_binary() -> str:
+    """$CINETPAY_EMULATOR, else a debug build in this checkout's target dir (with or without a
+    target triple, as scripts/test builds it)."""
+    if "CINETPAY_EMULATOR" in os.environ:
+        return os.environ["CINETPAY_EMULATOR"]
+    for candidate in [ROOT / "target" / "debug", *sorted((ROOT / "target").glob("*/debug"))]:
+        if (candidate / "cinetpay-emulator").is_file():
+            return str(candidate / "cinetpay-emulator")
+    raise RuntimeError(
+        "cinetpay-emulator not found: run `cargo build -p cinetpay-emulator`, or set CINETPAY_EMULATOR "
+        "to its path"
+    )
+
+
 class Emulator:
     """A `cinetpay-emulator` process on a free loopback port."""
 
     def __init__(self, *args: str) -> None:
-        binary = os.environ.get("CINETPAY_EMULATOR", str(ROOT / "target" / "debug" / "cinetpay-emulator"))
+        binary = emulator_binary()
         self.process = subprocess.Popen(
             [binary, "--port", "0", "--quiet", *args], stdout=subprocess.PIPE, text=True
         )

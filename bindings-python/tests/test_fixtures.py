@@ -15,7 +15,7 @@ API_ERRORS = fixture("api-errors.json")
 
 
 @pytest.mark.parametrize("name", DOCS)
-def test_docs_examples_are_sent_exactly_as_documented(name: str, docs_emulator: Emulator) -> None:
+def test_docs_examples_are_sent_as_documented_with_labelled_decisions(name: str, docs_emulator: Emulator) -> None:
     vector = fixture(name)
     creds = vector["client"]
     client = cinetpay.Client(api_key=creds["api_key"], site_id=creds["site_id"], base_url=docs_emulator.url)

@@ -39,6 +39,34 @@ fn docs_vectors() -> impl Iterator<Item = (&'static str, Value, String, String)>
     })
 }
 
+/// The fixtures keep what the docs print apart from what this project decided: a wire value that
+/// differs from the docs' payload must be labelled in the vector's `project_decisions`.
+#[test]
+fn every_difference_from_the_docs_is_labelled_as_a_project_decision() {
+    for (name, v, _, _) in docs_vectors() {
+        let (payload, wire) = (
+            v["payload"].as_object().unwrap(),
+            v["wire"].as_object().unwrap(),
+        );
+        let decisions = v["project_decisions"].as_object();
+        let labelled = |key: &str| decisions.is_some_and(|d| d.contains_key(key));
+        for key in payload.keys().chain(wire.keys()) {
+            if payload.get(key) != wire.get(key) {
+                assert!(
+                    labelled(&format!("wire.{key}")) || labelled(&format!("payload.{key}")),
+                    "{name}: `{key}` differs between the docs' payload and the wire; label it \
+                     in project_decisions"
+                );
+            }
+        }
+    }
+    let errors = fixture("api-errors.json");
+    assert!(
+        errors["project_decisions"]["http_status"].is_string(),
+        "api-errors.json: the HTTP status is the emulator's choice and must say so"
+    );
+}
+
 #[test]
 fn every_docs_example_validates_and_serializes_exactly() {
     for (name, v, api_key, site_id) in docs_vectors() {

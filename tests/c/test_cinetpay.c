@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cinetpay.h"
+#include "loopback_http.h"
 
 static int passed, failed;
 
@@ -187,46 +188,6 @@ static void test_network_timeout_and_rate_limit(void) {
   CHECK(result && strstr(result, "\"retry_after\":1.0"), "retry_after: %s", result ? result : "");
   cinetpay_string_free(result);
   cinetpay_client_free(limited);
-}
-
-/* GET base_url + path over plain HTTP/1.0 (loopback only); returns the malloc'd body or NULL. */
-static char *http_get(const char *base_url, const char *path) {
-  int port = 0;
-  if (sscanf(base_url, "http://127.0.0.1:%d", &port) != 1) return NULL;
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-  if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
-    if (fd >= 0) close(fd);
-    return NULL;
-  }
-  char head[1024];
-  int n = snprintf(head, sizeof head, "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", path);
-  if (write(fd, head, (size_t)n) != n) {
-    close(fd);
-    return NULL;
-  }
-  size_t cap = 4096, len = 0;
-  char *buf = malloc(cap);
-  ssize_t got;
-  while (buf && (got = read(fd, buf + len, cap - len - 1)) > 0) {
-    len += (size_t)got;
-    if (cap - len < 1024) {
-      char *bigger = realloc(buf, cap *= 2);
-      if (!bigger) free(buf);
-      buf = bigger;
-    }
-  }
-  close(fd);
-  if (!buf) return NULL;
-  buf[len] = '\0';
-  char *body = strstr(buf, "\r\n\r\n");
-  if (!body) {
-    free(buf);
-    return NULL;
-  }
-  memmove(buf, body + 4, strlen(body + 4) + 1);
-  return buf;
 }
 
 /* What the emulator stored for a transaction (its inspection endpoint), or NULL. */

@@ -1,7 +1,12 @@
 <?php
 /**
- * The C library through PHP FFI: the example's wrapper against the emulator, bad inputs, and
- * resident memory over many calls and clients, showing nothing is leaked. Usage: php tests/php/ffi_test.php EMULATOR_URL
+ * The C library through PHP FFI: the example's wrapper against the emulator, the shared vectors
+ * of tests/fixtures (docs examples, validation, API errors), bad inputs, and resident memory over
+ * many calls and clients, showing nothing is leaked.
+ *
+ *   php tests/php/ffi_test.php EMULATOR_URL DOCS_EMULATOR_URL
+ *
+ * DOCS_EMULATOR_URL is an emulator started with --config tests/fixtures/emulator-docs-accounts.json.
  * Ends with "N passed, N failed".
  */
 
@@ -52,6 +57,50 @@ try {
     check(false, 'a bad config was accepted');
 } catch (CinetPay\Error $e) {
     check($e->isValidation() && str_contains($e->getMessage(), 'config_json'), 'bad config');
+}
+
+// The docs' request examples: sent as the fixture's wire body (project decisions labelled there).
+$docsUrl = $argv[2];
+$fixtures = dirname(__DIR__) . '/fixtures';
+foreach (['docs-axios', 'docs-refid12354', 'docs-seamless'] as $name) {
+    $v = json_decode((string) file_get_contents("$fixtures/requests/$name.json"), true);
+    $docsClient = new CinetPay\Client(['api_key' => $v['client']['api_key'], 'site_id' => $v['client']['site_id'],
+        'base_url' => $docsUrl]);
+    $link = $docsClient->initPayment($v['payload']);
+    $query = http_build_query(['site_id' => $v['client']['site_id'], 'transaction_id' => $v['payload']['transaction_id']]);
+    $stored = json_decode((string) file_get_contents("$docsUrl/_emulator/transaction?$query"), true);
+    // Compared as JSON objects: PHP arrays would also equal with their keys in another order.
+    check(json_encode($stored['request']) === json_encode($v['wire']), "$name: the wire body is the fixture's");
+    check($stored['payment_token'] === $link['payment_token'], "$name: the returned token is the stored one");
+    if (isset($v['invoice_order'])) {
+        check(array_keys($stored['request']['invoice_data']) === $v['invoice_order'], "$name: invoice_data order");
+    }
+    check(str_starts_with($stored['user_agent'], 'cinetpay-rust/') && str_contains($stored['user_agent'], ' cinetpay-c/'),
+        "$name: user agent {$stored['user_agent']}");
+}
+
+// api-errors.json: refusals by the emulator, with CinetPay's codes.
+$errors = json_decode((string) file_get_contents("$fixtures/api-errors.json"), true);
+foreach ($errors['cases'] as $i => $case) {
+    $caseClient = new CinetPay\Client(($case['client'] ?? []) + $config);
+    $request = array_merge($base['base'], $case['set'] ?? []);
+    $request['transaction_id'] = 'PHP-E-' . bin2hex(random_bytes(6));
+    if ($case['repeat'] ?? false) {
+        $caseClient->initPayment($request);
+    }
+    try {
+        $caseClient->initPayment($request);
+        check(false, "{$case['name']}: accepted");
+    } catch (CinetPay\Error $e) {
+        check($e->errorCode() === $case['code'], "{$case['name']}: code {$e->errorCode()}");
+        check(CinetPay\Client::ffi()->cinetpay_status_code($e->status) === $case['code'], "{$case['name']}: status number");
+        check($e->apiCode() === $case['api_code'], "{$case['name']}: api_code");
+        check(($e->info['http_status'] ?? null) === $case['http_status'], "{$case['name']}: http_status");
+        check(!isset($case['description_contains']) || str_contains((string) ($e->info['description'] ?? ''), $case['description_contains']),
+            "{$case['name']}: description");
+        check(($e->info['request_sent'] ?? null) === true, "{$case['name']}: request_sent");
+        check(!str_contains($e->getMessage() . json_encode($e->info), $config['api_key']), "{$case['name']}: apikey not echoed");
+    }
 }
 
 // Raw FFI: NULL arguments and a non-JSON request are error statuses, never a crash.

@@ -1,0 +1,233 @@
+/* The shared vectors of tests/fixtures/, through the C API: the same files every language runs.
+ *
+ *   test_vectors FIXTURES_DIR EMULATOR_URL DOCS_EMULATOR_URL
+ *
+ * DOCS_EMULATOR_URL is an emulator started with --config FIXTURES_DIR/emulator-docs-accounts.json.
+ * Fixtures are read with cJSON (Debian's libcjson-dev); requests go to the library as the JSON
+ * text C callers pass. Ends with "N passed, N failed"; exits non-zero on any failure.
+ */
+#include <arpa/inet.h>
+#include <cjson/cJSON.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cinetpay.h"
+#include "loopback_http.h"
+
+static int passed, failed;
+
+#define CHECK(cond, ...)                          \
+  do {                                            \
+    if (cond) {                                   \
+      passed++;                                   \
+    } else {                                      \
+      failed++;                                   \
+      printf("FAIL %s:%d: ", __FILE__, __LINE__); \
+      printf(__VA_ARGS__);                        \
+      printf("\n");                               \
+    }                                             \
+  } while (0)
+
+static const char *FIXTURES;
+
+/* A fixture file, parsed. Exits on a missing or broken file: the suite cannot run without it. */
+static cJSON *fixture(const char *name) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/%s", FIXTURES, name);
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    perror(path);
+    exit(2);
+  }
+  fseek(f, 0, SEEK_END);
+  long size = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *text = malloc((size_t)size + 1);
+  if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) exit(2);
+  text[size] = '\0';
+  fclose(f);
+  cJSON *json = cJSON_Parse(text);
+  free(text);
+  if (!json) {
+    fprintf(stderr, "%s: not JSON\n", path);
+    exit(2);
+  }
+  return json;
+}
+
+static const char *str(const cJSON *obj, const char *key) {
+  const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+  return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+/* GET base_url + path; returns the parsed JSON body, or NULL. */
+static cJSON *http_get_json(const char *base_url, const char *path) {
+  char *body = http_get(base_url, path);
+  cJSON *json = body ? cJSON_Parse(body) : NULL;
+  free(body);
+  return json;
+}
+
+static CinetPayClient *client_for(const char *base_url, const char *api_key, const char *site_id) {
+  cJSON *config = cJSON_CreateObject();
+  cJSON_AddStringToObject(config, "api_key", api_key);
+  cJSON_AddStringToObject(config, "site_id", site_id);
+  cJSON_AddStringToObject(config, "base_url", base_url);
+  cJSON_AddNumberToObject(config, "max_retries", 0);
+  char *text = cJSON_PrintUnformatted(config);
+  CinetPayClient *c = cinetpay_client_new(text, NULL);
+  free(text);
+  cJSON_Delete(config);
+  return c;
+}
+
+/* Calls init_payment with `request`; returns the status and the parsed result (caller frees). */
+static int32_t call(CinetPayClient *c, const cJSON *request, cJSON **result) {
+  char *text = cJSON_PrintUnformatted(request);
+  char *out = NULL;
+  int32_t status = cinetpay_init_payment(c, text, &out);
+  *result = out ? cJSON_Parse(out) : NULL;
+  cinetpay_string_free(out);
+  free(text);
+  return status;
+}
+
+/* validation.json's base with a case's `set` and `unset` applied. */
+static cJSON *patched(const cJSON *base, const cJSON *c) {
+  cJSON *body = cJSON_Duplicate(base, 1);
+  const cJSON *item;
+  cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(c, "set")) {
+    cJSON_DeleteItemFromObjectCaseSensitive(body, item->string);
+    cJSON_AddItemToObject(body, item->string, cJSON_Duplicate(item, 1));
+  }
+  cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(c, "unset")) {
+    cJSON_DeleteItemFromObjectCaseSensitive(body, item->valuestring);
+  }
+  return body;
+}
+
+static void test_docs_examples(const char *docs_url) {
+  const char *names[] = {"requests/docs-axios.json", "requests/docs-refid12354.json", "requests/docs-seamless.json"};
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+    cJSON *v = fixture(names[i]);
+    const cJSON *creds = cJSON_GetObjectItemCaseSensitive(v, "client");
+    const cJSON *payload = cJSON_GetObjectItemCaseSensitive(v, "payload");
+    CinetPayClient *c = client_for(docs_url, str(creds, "api_key"), str(creds, "site_id"));
+    cJSON *result = NULL;
+    int32_t status = call(c, payload, &result);
+    CHECK(status == CINETPAY_OK, "%s: status %s", names[i], cinetpay_status_code(status));
+    char path[512];
+    snprintf(path, sizeof path, "/_emulator/transaction?site_id=%s&transaction_id=%s", str(creds, "site_id"),
+             str(payload, "transaction_id"));
+    cJSON *stored = http_get_json(docs_url, path);
+    const cJSON *sent = cJSON_GetObjectItemCaseSensitive(stored, "request");
+    CHECK(sent && cJSON_Compare(sent, cJSON_GetObjectItemCaseSensitive(v, "wire"), 1),
+          "%s: the wire body differs from the fixture's", names[i]);
+    CHECK(cJSON_Compare(cJSON_GetObjectItemCaseSensitive(stored, "payment_token"),
+                        cJSON_GetObjectItemCaseSensitive(result, "payment_token"), 1),
+          "%s: the returned token is the stored one", names[i]);
+    const cJSON *order = cJSON_GetObjectItemCaseSensitive(v, "invoice_order");
+    if (order) {
+      const cJSON *invoice = cJSON_GetObjectItemCaseSensitive(sent, "invoice_data");
+      const cJSON *want = order->child, *got = invoice ? invoice->child : NULL;
+      int same = 1;
+      for (; want && got; want = want->next, got = got->next) same &= strcmp(want->valuestring, got->string) == 0;
+      CHECK(same && !want && !got, "%s: invoice_data keeps the docs' order", names[i]);
+    }
+    const char *ua = str(stored, "user_agent");
+    CHECK(ua && strncmp(ua, "cinetpay-rust/", 14) == 0 && strstr(ua, " cinetpay-c/"), "%s: user agent %s", names[i],
+          ua ? ua : "(none)");
+    cJSON_Delete(stored);
+    cJSON_Delete(result);
+    cinetpay_client_free(c);
+    cJSON_Delete(v);
+  }
+}
+
+static void test_validation_cases(void) {
+  cJSON *v = fixture("validation.json");
+  const cJSON *base = cJSON_GetObjectItemCaseSensitive(v, "base");
+  /* Port 9 (discard) is closed on loopback: a request that leaked out would be a network error. */
+  CinetPayClient *c = client_for("http://127.0.0.1:9", "emulator-apikey-0000000000000001", "445160");
+  const cJSON *k;
+  cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(v, "cases")) {
+    const char *name = str(k, "name");
+    cJSON *body = patched(base, k);
+    cJSON *error = NULL;
+    int32_t status = call(c, body, &error);
+    CHECK(status == CINETPAY_ERR_VALIDATION, "%s: status %s", name, cinetpay_status_code(status));
+    const char *field = str(error, "field"), *message = str(error, "message");
+    CHECK(field && strcmp(field, str(k, "field")) == 0, "%s: field %s", name, field ? field : "(none)");
+    CHECK(message && strstr(message, str(k, "message_contains")), "%s: message %s", name, message ? message : "");
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(error, "request_sent")), "%s: request_sent", name);
+    cJSON_Delete(error);
+    cJSON_Delete(body);
+  }
+  cinetpay_client_free(c);
+  cJSON_Delete(v);
+}
+
+static void test_api_error_cases(const char *url) {
+  cJSON *v = fixture("api-errors.json");
+  cJSON *validation = fixture("validation.json");
+  const cJSON *base = cJSON_GetObjectItemCaseSensitive(validation, "base");
+  const cJSON *k;
+  int n = 0;
+  cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(v, "cases")) {
+    const char *name = str(k, "name");
+    const cJSON *creds = cJSON_GetObjectItemCaseSensitive(k, "client");
+    const char *api_key = str(creds, "api_key") ? str(creds, "api_key") : "emulator-apikey-0000000000000001";
+    const char *site_id = str(creds, "site_id") ? str(creds, "site_id") : "445160";
+    CinetPayClient *c = client_for(url, api_key, site_id);
+    cJSON *body = patched(base, k);
+    char tx[64];
+    snprintf(tx, sizeof tx, "C-VEC-%d-%d", (int)getpid(), n++);
+    cJSON_DeleteItemFromObjectCaseSensitive(body, "transaction_id");
+    cJSON_AddStringToObject(body, "transaction_id", tx);
+    cJSON *error = NULL;
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(k, "repeat"))) {
+      int32_t first = call(c, body, &error);
+      CHECK(first == CINETPAY_OK, "%s: first call %s", name, cinetpay_status_code(first));
+      cJSON_Delete(error);
+    }
+    int32_t status = call(c, body, &error);
+    CHECK(strcmp(cinetpay_status_code(status), str(k, "code")) == 0, "%s: status %s", name,
+          cinetpay_status_code(status));
+    const char *code = str(error, "code"), *api_code = str(error, "api_code");
+    CHECK(code && strcmp(code, str(k, "code")) == 0, "%s: code %s", name, code ? code : "(none)");
+    CHECK(api_code && strcmp(api_code, str(k, "api_code")) == 0, "%s: api_code", name);
+    const cJSON *http = cJSON_GetObjectItemCaseSensitive(error, "http_status");
+    CHECK(cJSON_IsNumber(http) &&
+              http->valueint == cJSON_GetObjectItemCaseSensitive(k, "http_status")->valueint,
+          "%s: http_status", name);
+    const char *contains = str(k, "description_contains"), *description = str(error, "description");
+    CHECK(!contains || (description && strstr(description, contains)), "%s: description", name);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(error, "request_sent")), "%s: request_sent", name);
+    char *text = cJSON_PrintUnformatted(error);
+    CHECK(text && !strstr(text, "emulator-apikey-0000000000000001"), "%s: the apikey is not echoed", name);
+    free(text);
+    cJSON_Delete(error);
+    cJSON_Delete(body);
+    cinetpay_client_free(c);
+  }
+  cJSON_Delete(validation);
+  cJSON_Delete(v);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 4) {
+    fprintf(stderr, "usage: %s FIXTURES_DIR EMULATOR_URL DOCS_EMULATOR_URL\n", argv[0]);
+    return 2;
+  }
+  FIXTURES = argv[1];
+  test_docs_examples(argv[3]);
+  test_validation_cases();
+  test_api_error_cases(argv[2]);
+  printf("c vectors: %d passed, %d failed\n", passed, failed);
+  return failed ? 1 : 0;
+}
