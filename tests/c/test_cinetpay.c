@@ -17,21 +17,9 @@
 #include <unistd.h>
 
 #include "cinetpay.h"
+#include "check.h"
 #include "loopback_http.h"
 
-static int passed, failed;
-
-#define CHECK(cond, ...)                        \
-  do {                                          \
-    if (cond) {                                 \
-      passed++;                                 \
-    } else {                                    \
-      failed++;                                 \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      printf(__VA_ARGS__);                      \
-      printf("\n");                             \
-    }                                           \
-  } while (0)
 
 static const char *EMULATOR;
 static const char *LIMITED;
