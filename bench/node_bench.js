@@ -15,7 +15,8 @@ const axios = require('axios');
 const { Client } = require('../bindings-node');
 
 const ROOT = path.join(__dirname, '..');
-const BENCH = path.join(ROOT, 'target', 'release', 'cinetpay-bench');
+// Built by `cargo build --release -p cinetpay-bench`, with or without a target triple.
+const BENCH = [path.join(ROOT, 'target', 'release', 'cinetpay-bench'), ...require('node:fs').readdirSync(path.join(ROOT, 'target')).map((d) => path.join(ROOT, 'target', d, 'release', 'cinetpay-bench'))].find((p) => require('node:fs').existsSync(p));
 const API_KEY = 'bench-apikey-000000000000';
 const SITE_ID = '445160';
 const IN_FLIGHT = 64;

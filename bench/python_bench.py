@@ -1,4 +1,4 @@
-"""The Python package beside requests, httpx and wrk, against one local server, in one run.
+"""The Python package beside requests, httpx, aiohttp and wrk, against one local server, in one run.
 
     cargo build --release -p cinetpay-bench
     (. .venv/bin/activate && maturin develop --release -m bindings-python/Cargo.toml)
@@ -20,15 +20,21 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Dict, List
 
+import aiohttp
 import httpx
 import requests
 
 import cinetpay
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCH = ROOT / "target" / "release" / "cinetpay-bench"
+# Built by `cargo build --release -p cinetpay-bench`, with or without a target triple.
+BENCH = next(
+    (p for p in [ROOT / "target" / "release" / "cinetpay-bench", *ROOT.glob("target/*/release/cinetpay-bench")] if p.is_file()),
+    ROOT / "target" / "release" / "cinetpay-bench",
+)
 API_KEY, SITE_ID = "bench-apikey-000000000000", "445160"
 IN_FLIGHT = 64
+SWEEP = [1, 8, IN_FLIGHT]
 ids = itertools.count()
 
 
@@ -56,10 +62,11 @@ def rate(seconds: float, one: Callable[[], Any]) -> float:
     return n / seconds
 
 
-def async_rate(seconds: float, make: Callable[[], Any]) -> float:
+def async_rate(seconds: float, make: Callable[[], Any], in_flight: int = IN_FLIGHT) -> float:
     async def run() -> int:
-        one = await make()
-        await one()
+        one, close = await make()
+        for _ in range(in_flight):  # warm every connection
+            await one()
         count = 0
         deadline = time.perf_counter() + seconds
 
@@ -69,7 +76,8 @@ def async_rate(seconds: float, make: Callable[[], Any]) -> float:
                 await one()
                 count += 1
 
-        await asyncio.gather(*(worker() for _ in range(IN_FLIGHT)))
+        await asyncio.gather(*(worker() for _ in range(in_flight)))
+        await close()
         return count
 
     return asyncio.run(run()) / seconds
@@ -111,23 +119,35 @@ def main() -> None:
         if wrk.returncode == 0:
             seq["wrk -t1 -c1 (loopback limit, one connection)"] = float(wrk.stdout)
 
-        async def sdk() -> Callable[[], Any]:
+        async def sdk() -> Any:
             c = cinetpay.AsyncClient(api_key=API_KEY, site_id=SITE_ID, base_url=url)
-            return lambda: c.init_payment(**payload())
+            return (lambda: c.init_payment(**payload())), c.aclose
 
-        async def hx_async() -> Callable[[], Any]:
+        async def hx_async() -> Any:
             # As many kept-alive connections as in flight: the default (20) would reconnect.
             c = httpx.AsyncClient(limits=httpx.Limits(max_connections=IN_FLIGHT, max_keepalive_connections=IN_FLIGHT))
 
             async def one() -> Any:
                 return (await c.post(endpoint, json=wire())).json()
 
-            return one
+            return one, c.aclose
 
-        par = {
-            "cinetpay.AsyncClient": async_rate(secs, sdk),
-            "httpx.AsyncClient": async_rate(secs, hx_async),
+        async def aio() -> Any:
+            session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=IN_FLIGHT))
+
+            async def one() -> Any:
+                async with session.post(endpoint, json=wire()) as r:
+                    return await r.json()
+
+            return one, session.close
+
+        clients = {
+            "cinetpay.AsyncClient": sdk,
+            "aiohttp.ClientSession": aio,
+            "httpx.AsyncClient": hx_async,
         }
+        sweep = {name: {n: async_rate(secs, make, n) for n in SWEEP} for name, make in clients.items()}
+        par = {name: rates[IN_FLIGHT] for name, rates in sweep.items()}
         starts = {
             "import cinetpay + Client(...)": startup(f"import cinetpay; cinetpay.Client(api_key='{API_KEY}', site_id='1')"),
             "import httpx + httpx.Client()": startup("import httpx; httpx.Client()"),
@@ -145,6 +165,11 @@ def main() -> None:
     print("| client | requests/s | cinetpay ÷ this |\n|---|---:|---:|")
     for name, r in par.items():
         print(f"| {name} | {r:.0f} | {par['cinetpay.AsyncClient'] / r:.2f} |")
+    print("\nasyncio, requests/s by calls in flight\n")
+    print("| client | " + " | ".join(f"{n} in flight" for n in SWEEP) + " |")
+    print("|---|" + "---:|" * len(SWEEP))
+    for name, rates in sweep.items():
+        print(f"| {name} | " + " | ".join(f"{rates[n]:.0f}" for n in SWEEP) + " |")
     print("\nStart-up, median of 7 fresh interpreters\n")
     print("| code | ms |\n|---|---:|")
     for name, ms in starts.items():

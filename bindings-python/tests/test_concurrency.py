@@ -116,22 +116,37 @@ def test_the_event_loop_keeps_running_while_a_call_waits() -> None:
 
 
 def test_sync_and_async_clients_in_threads_and_loops_at_once(emulator: Emulator, unique_id: Any) -> None:
+    # Four threads, each with its own event loop and AsyncClient, and two threads sharing one
+    # blocking Client, all at once; every result is then matched to the emulator's record.
     errors: List[BaseException] = []
+    results: List[Tuple[str, str]] = []
+    sync_client = cinetpay.Client(api_key=API_KEY, site_id=SITE_ID, base_url=emulator.url)
 
-    def in_thread() -> None:
+    def in_loop() -> None:
         try:
-            asyncio.run(_async_batch(emulator.url, [unique_id() for _ in range(20)]))
+            results.extend(asyncio.run(_async_batch(emulator.url, [unique_id() for _ in range(20)])))
         except BaseException as e:  # noqa: BLE001 - reported below
             errors.append(e)
 
-    threads = [threading.Thread(target=in_thread) for _ in range(4)]
+    def blocking() -> None:
+        try:
+            for tx in [unique_id() for _ in range(20)]:
+                results.append((tx, sync_client.init_payment(**payload(transaction_id=tx)).payment_token))
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=in_loop) for _ in range(4)] + [threading.Thread(target=blocking) for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert errors == []
+    assert len(results) == 120
+    for tx, token in results:
+        assert emulator.transaction(SITE_ID, tx)["payment_token"] == token, tx
 
 
-async def _async_batch(url: str, ids: List[str]) -> None:
+async def _async_batch(url: str, ids: List[str]) -> List[Tuple[str, str]]:
     async with cinetpay.AsyncClient(api_key=API_KEY, site_id=SITE_ID, base_url=url) as client:
-        await asyncio.gather(*(client.init_payment(**payload(transaction_id=tx)) for tx in ids))
+        links = await asyncio.gather(*(client.init_payment(**payload(transaction_id=tx)) for tx in ids))
+        return [(tx, link.payment_token) for tx, link in zip(ids, links)]

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from typing import TYPE_CHECKING, Any, Optional, Set
 
-from . import _aio, _cinetpay
+from . import _cinetpay
 from ._cinetpay import NativeError, PaymentLink
 from ._errors import _from_native
 
 if TYPE_CHECKING:  # pragma: no cover
+    import asyncio
+
     from typing_extensions import Unpack
 
     from ._params import PaymentParams
@@ -182,6 +183,8 @@ class AsyncClient(_Base):
 
     async def init_payment(self, **payload: "Unpack[PaymentParams]") -> PaymentLink:
         """Creates a payment; see :meth:`Client.init_payment`."""
+        from . import _aio  # asyncio is imported only by asyncio users: Django views do not pay for it
+
         native = self._client()
         try:
             future = _aio.call(lambda calls: native.init_payment_async(payload, calls))
@@ -199,6 +202,8 @@ class AsyncClient(_Base):
 
         Each call ends within the client's timeout. The client cannot be used afterwards.
         """
+        import asyncio
+
         self._native = None
         loop = asyncio.get_running_loop()
         pending = [f for f in self._inflight if f.get_loop() is loop]
