@@ -135,3 +135,22 @@ def test_each_loop_gets_its_own_queue_and_a_closed_loop_frees_it(emulator: Emula
     gc.collect()
     # asyncio.run closed and dropped each loop: no queue (and no socket) is left behind.
     assert len(_aio._by_loop) == 0
+
+
+def test_uvloop(emulator: Emulator, unique_id: Any) -> None:
+    # uvicorn and other ASGI servers run on uvloop when it is installed: its loop must support
+    # the socket the results arrive on, and weak references (one queue per loop).
+    import uvloop
+
+    ids = [unique_id() for _ in range(20)]
+
+    async def run() -> List[str]:
+        async with cinetpay.AsyncClient(api_key=API_KEY, site_id=SITE_ID, base_url=emulator.url) as c:
+            links = await asyncio.gather(*(c.init_payment(**payload(transaction_id=tx)) for tx in ids))
+            with pytest.raises(cinetpay.ValidationError):
+                await c.init_payment(**payload(amount=102))
+            return [link.payment_token for link in links]
+
+    tokens = uvloop.run(run())
+    for tx, token in zip(ids, tokens):
+        assert emulator.transaction(SITE_ID, tx)["payment_token"] == token

@@ -58,8 +58,12 @@ class _LoopCalls:
                 continue
             if ok:
                 future.set_result(value)
-            else:
-                future.set_exception(_from_native(value))
+                continue
+            try:
+                error: BaseException = _from_native(value)
+            except Exception as e:  # a malformed error must not strand the results after it
+                error = e
+            future.set_exception(error)
 
 
 # Event loops are weakly referenced, so a closed and dropped loop frees its entry (and the
