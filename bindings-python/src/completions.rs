@@ -38,6 +38,11 @@ struct Shared {
     /// The end tasks write to. Non-blocking: a full buffer already means a wake-up is pending.
     #[cfg(unix)]
     wake: std::os::unix::net::UnixStream,
+    /// The end the loop watches. Kept here, not in `Completions`, so that it closes only with
+    /// the last task: a write to a closed peer would raise SIGPIPE in a process that does not
+    /// ignore it.
+    #[cfg(unix)]
+    readable: std::os::unix::net::UnixStream,
 }
 
 /// Locks a mutex even if a task panicked while holding it: the data stay consistent (each
@@ -70,8 +75,6 @@ impl Shared {
 #[pyclass(module = "cinetpay._cinetpay", frozen)]
 pub struct Completions {
     shared: Arc<Shared>,
-    #[cfg(unix)]
-    readable: std::os::unix::net::UnixStream,
     next_id: AtomicU64,
 }
 
@@ -126,8 +129,8 @@ impl Completions {
                     finished: Mutex::new(Vec::new()),
                     running: Mutex::new(HashMap::new()),
                     wake,
+                    readable,
                 }),
-                readable,
                 next_id: AtomicU64::new(0),
             })
         }
@@ -143,7 +146,7 @@ impl Completions {
         #[cfg(unix)]
         {
             use std::os::fd::AsRawFd;
-            i64::from(self.readable.as_raw_fd())
+            i64::from(self.shared.readable.as_raw_fd())
         }
         #[cfg(not(unix))]
         -1
@@ -156,7 +159,7 @@ impl Completions {
             use std::io::Read;
             let mut buf = [0u8; 256];
             // Drain first, then take the queue (see `Shared::finish`).
-            while matches!((&self.readable).read(&mut buf), Ok(n) if n > 0) {}
+            while matches!((&self.shared.readable).read(&mut buf), Ok(n) if n > 0) {}
         }
         let finished = std::mem::take(&mut *lock(&self.shared.finished));
         let list = PyList::empty(py);

@@ -49,7 +49,9 @@ class HangingServer:
 
 def native_calls() -> Any:
     """The running loop's native call queue."""
-    return _aio._by_loop[asyncio.get_running_loop()]._native
+    calls = _aio.queue_of(asyncio.get_running_loop())
+    assert calls is not None
+    return calls._native
 
 
 def test_a_refused_request_raises_at_the_first_step_without_native_work() -> None:
@@ -61,7 +63,7 @@ def test_a_refused_request_raises_at_the_first_step_without_native_work() -> Non
             with pytest.raises(cinetpay.ValidationError) as e:
                 coro.send(None)
             assert e.value.field == "amount"
-            assert _aio._by_loop[asyncio.get_running_loop()]._native.running() == 0
+            assert native_calls().running() == 0
             # And through a plain await, it raises at the await.
             with pytest.raises(cinetpay.ValidationError):
                 await c.init_payment(**payload(currency="EUR"))
@@ -135,6 +137,26 @@ def test_each_loop_gets_its_own_queue_and_a_closed_loop_frees_it(emulator: Emula
     gc.collect()
     # asyncio.run closed and dropped each loop: no queue (and no socket) is left behind.
     assert len(_aio._by_loop) == 0
+
+
+def test_a_loop_closed_with_a_call_pending_frees_its_queue_and_aborts_the_call() -> None:
+    # Code that manages its own loop may close and drop it with a call still waiting (asyncio.run
+    # would have cancelled it first). The loop, its queue and its socket must then be freed, and
+    # the native call aborted: the server sees the connection dropped.
+    import gc
+
+    server = HangingServer()
+    client = cinetpay.AsyncClient(api_key=API_KEY, site_id=SITE_ID, base_url=server.url, timeout=30)
+    loop = asyncio.new_event_loop()
+    loop.set_exception_handler(lambda loop, context: None)  # "Task was destroyed but it is pending"
+    task = loop.create_task(client.init_payment(**payload()))
+    while not server.received.is_set():
+        loop.run_until_complete(asyncio.sleep(0.001))
+    loop.close()
+    del loop, task
+    gc.collect()
+    assert len(_aio._by_loop) == 0
+    assert server.closed.wait(10)
 
 
 def test_uvloop(emulator: Emulator, unique_id: Any) -> None:

@@ -197,7 +197,9 @@ static void test_api_error_cases(const char *url) {
     CHECK(!contains || (description && strstr(description, contains)), "%s: description", name);
     CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(error, "request_sent")), "%s: request_sent", name);
     char *text = cJSON_PrintUnformatted(error);
-    CHECK(text && !strstr(text, "emulator-apikey-0000000000000001"), "%s: the apikey is not echoed", name);
+    /* The client's own key, whichever the case uses. The emulator never echoes keys, so this
+     * guards the binding's error path; the core's scrubbing of echoed keys has its own tests. */
+    CHECK(text && !strstr(text, api_key), "%s: the apikey is not echoed", name);
     free(text);
     cJSON_Delete(error);
     cJSON_Delete(body);

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from typing import Any, Callable, Dict, MutableMapping
+from typing import Any, Callable, Dict
 
 from . import _cinetpay
 from ._errors import _from_native
@@ -22,8 +22,8 @@ __all__ = ["call"]
 class _LoopCalls:
     """The native calls in flight on one event loop.
 
-    It holds no reference to the loop: the loop holds it, through the reader callback, and the
-    registry below maps the loop to it weakly.
+    It holds no reference to the loop itself: the loop holds it, through the reader callback,
+    and the registry below maps the loop to it weakly.
     """
 
     __slots__ = ("__weakref__", "_native", "_futures")
@@ -66,9 +66,20 @@ class _LoopCalls:
             future.set_exception(error)
 
 
-# Event loops are weakly referenced, so a closed and dropped loop frees its entry (and the
-# native side then aborts whatever was still running for it).
-_by_loop: MutableMapping[asyncio.AbstractEventLoop, _LoopCalls] = weakref.WeakKeyDictionary()
+# Loop -> weak reference to its queue. Neither side is held strongly here: the loop keeps its
+# queue alive through the reader it watches, and the queue's pending futures keep the loop alive.
+# A loop that is closed (its reader dropped) and then dropped by its owner, even with calls still
+# pending, becomes garbage with its queue; the native side then aborts those calls and closes its
+# socket. A strong value here would keep both alive for ever.
+_by_loop: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, weakref.ReferenceType[_LoopCalls]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def queue_of(loop: asyncio.AbstractEventLoop) -> "_LoopCalls | None":
+    """The loop's queue, if it has one."""
+    ref = _by_loop.get(loop)
+    return ref() if ref is not None else None
 
 
 def call(start: Callable[[_cinetpay.Completions], int]) -> "asyncio.Future[Any]":
@@ -77,7 +88,8 @@ def call(start: Callable[[_cinetpay.Completions], int]) -> "asyncio.Future[Any]"
     ``start`` validates and spawns (raising at once on bad input) and returns the call's id.
     """
     loop = asyncio.get_running_loop()
-    calls = _by_loop.get(loop)
+    calls = queue_of(loop)
     if calls is None:
-        calls = _by_loop[loop] = _LoopCalls(loop)
+        calls = _LoopCalls(loop)
+        _by_loop[loop] = weakref.ref(calls)
     return calls.track(loop, start(calls._native))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any, Optional, Set
+import weakref
+from typing import TYPE_CHECKING, Any, Optional
 
 from . import _cinetpay
 from ._cinetpay import NativeError, PaymentLink
@@ -161,16 +162,18 @@ class AsyncClient(_Base):
     work is started.
     """
 
-    _inflight: Set["asyncio.Future[Any]"]
+    # Weak: a future that only this client still referenced could never be awaited by anyone,
+    # and holding it would keep its loop alive after the loop was closed and dropped.
+    _inflight: "weakref.WeakSet[asyncio.Future[Any]]"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._inflight = set()
+        self._inflight = weakref.WeakSet()
 
     @classmethod
     def _from_native(cls, native: _cinetpay.NativeClient) -> Any:
         client = super()._from_native(native)
-        client._inflight = set()
+        client._inflight = weakref.WeakSet()
         return client
 
     @classmethod
@@ -200,13 +203,15 @@ class AsyncClient(_Base):
     async def aclose(self) -> None:
         """Waits for this client's calls in flight on the running loop, then closes it.
 
-        Each call ends within the client's timeout. The client cannot be used afterwards.
+        Each attempt is bounded by ``timeout``; a connection that failed before sending is
+        retried up to ``max_retries`` times with backoff. The client cannot be used afterwards.
         """
         import asyncio
 
         self._native = None
         loop = asyncio.get_running_loop()
-        pending = [f for f in self._inflight if f.get_loop() is loop]
+        # A snapshot: other threads' loops may add to the set meanwhile.
+        pending = [f for f in tuple(self._inflight) if f.get_loop() is loop]
         if pending:
             await asyncio.wait(pending)
 
