@@ -8,6 +8,8 @@ class CinetPayError extends Error {
     this.name = new.target.name;
     /** The stable code string shared by every language ('auth_not_found', ...). */
     this.code = info.code ?? 'internal';
+    /** The code's family in the core's error table ('validation', 'rate_limit', ...). */
+    this.family = info.family ?? 'internal';
     this.field = info.field ?? null;
     this.httpStatus = info.http_status ?? null;
     this.apiCode = info.api_code ?? null;
@@ -34,11 +36,13 @@ class NetworkError extends CinetPayError {}
 /** No complete answer in time. */
 class TimeoutError extends NetworkError {}
 
-const CLASS_BY_CODE = {
-  validation_error: ValidationError,
-  auth_not_found: AuthenticationError,
-  site_id_not_valid: AuthenticationError,
-  too_many_requests: RateLimitError,
+// One class per family of the core's error table; the error object names its family. An
+// unknown family (a newer core) gets the base class, never a guess.
+const CLASS_BY_FAMILY = {
+  validation: ValidationError,
+  authentication: AuthenticationError,
+  rate_limit: RateLimitError,
+  api: APIError,
   network: NetworkError,
   timeout: TimeoutError,
   internal: CinetPayError,
@@ -46,7 +50,7 @@ const CLASS_BY_CODE = {
 
 /** The error for a core error's info (the JSON the native layer sends). */
 function fromInfo(info) {
-  const Class = CLASS_BY_CODE[info.code] ?? APIError;
+  const Class = CLASS_BY_FAMILY[info.family] ?? CinetPayError;
   // The core's one-line form without its "code: " prefix: the class and `code` say that.
   const display = typeof info.display === 'string' ? info.display : `${info.code}: ${info.message}`;
   const prefix = `${info.code}: `;
@@ -67,10 +71,11 @@ function fromNative(e) {
 }
 
 function validation(field, message) {
-  return fromInfo({ code: 'validation_error', field, message, display: `validation_error: ${field}: ${message}`, request_sent: false });
+  return fromInfo({ code: 'validation_error', family: 'validation', field, message, display: `validation_error: ${field}: ${message}`, request_sent: false });
 }
 
 module.exports = {
+  CLASS_BY_FAMILY,
   CinetPayError,
   ValidationError,
   AuthenticationError,

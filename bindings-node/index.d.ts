@@ -95,8 +95,13 @@ export type ErrorCode =
   | 'internal';
 
 /** Base class of every error the SDK throws. Its message never contains the keys. */
+/** The family of a code in the core's error table; each has its class. */
+export type ErrorFamily = 'validation' | 'authentication' | 'rate_limit' | 'api' | 'network' | 'timeout' | 'internal';
+
 export class CinetPayError extends Error {
   readonly code: ErrorCode;
+  /** The code's family: it decides the class. */
+  readonly family: ErrorFamily;
   /** For validation errors: the field at fault. */
   readonly field: string | null;
   readonly httpStatus: number | null;
@@ -104,7 +109,7 @@ export class CinetPayError extends Error {
   readonly apiCode: string | null;
   readonly description: string | null;
   readonly apiResponseId: string | null;
-  /** The cause and fix from CinetPay's error table. */
+  /** The cause and the fix; every code has one. */
   readonly hint: string | null;
   /** Seconds to wait, for rate limits. */
   readonly retryAfter: number | null;

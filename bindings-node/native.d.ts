@@ -23,6 +23,12 @@ export declare function coreVersion(): string
 /** The stable error codes, in the core's order. */
 export declare function errorCodes(): Array<string>
 
+/**
+ * The family of each stable error code, from the core's error table (`errors.js` picks the
+ * class by family).
+ */
+export declare function errorFamilies(): Record<string, string>
+
 /** The payload field names CinetPay's docs define. */
 export declare function fields(): Array<string>
 

@@ -366,6 +366,8 @@ mod tests {
         for code in ErrorCode::ALL {
             let status = status_of(*code);
             assert!(seen.insert(status as i32), "{code} shares a status");
+            // The C enum is the core's error table (ErrorCode::c_status), number for number.
+            assert_eq!(status as i32, code.c_status(), "{code}");
             // SAFETY: a static NUL-terminated string.
             let s = unsafe { CStr::from_ptr(cinetpay_status_code(status as i32)) };
             assert_eq!(s.to_str().ok(), Some(code.as_str()));

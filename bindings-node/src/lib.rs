@@ -186,6 +186,16 @@ pub fn error_codes() -> Vec<&'static str> {
         .collect()
 }
 
+/// The family of each stable error code, from the core's error table (`errors.js` picks the
+/// class by family).
+#[napi]
+pub fn error_families() -> std::collections::HashMap<&'static str, &'static str> {
+    cinetpay::ERROR_TABLE
+        .iter()
+        .map(|row| (row.name, row.family.as_str()))
+        .collect()
+}
+
 /// The payload field names CinetPay's docs define.
 #[napi]
 pub fn fields() -> Vec<&'static str> {

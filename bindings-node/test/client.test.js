@@ -131,6 +131,27 @@ test('error classes: instanceof, codes and names', async () => {
   ]);
 });
 
+test('every code raises the class of its family in the core\'s table', () => {
+  const { CLASS_BY_FAMILY, fromInfo } = require('../errors.js');
+  const families = require('../native.js').errorFamilies();
+  assert.deepEqual(Object.keys(families).sort(), [...cinetpay.ERROR_CODES].sort());
+  assert.deepEqual([...new Set(Object.values(families))].sort(), Object.keys(CLASS_BY_FAMILY).sort());
+  const expected = {
+    validation_error: cinetpay.ValidationError,
+    auth_not_found: cinetpay.AuthenticationError,
+    site_id_not_valid: cinetpay.AuthenticationError,
+    too_many_requests: cinetpay.RateLimitError,
+    network: cinetpay.NetworkError,
+    timeout: cinetpay.TimeoutError,
+    internal: cinetpay.CinetPayError,
+  };
+  for (const code of cinetpay.ERROR_CODES) {
+    const e = fromInfo({ code, family: families[code], message: 'm' });
+    assert.equal(e.constructor, expected[code] ?? cinetpay.APIError, code);
+    assert.equal(e.family, families[code], code);
+  }
+});
+
 test('rate limits are RateLimitErrors with retryAfter', async (t) => {
   const limited = await startEmulator('--rate-limit', '2');
   t.after(() => limited.stop());

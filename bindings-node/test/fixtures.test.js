@@ -9,6 +9,7 @@ const { API_KEY, SITE_ID, fixture, startEmulator, closedPortUrl, uniqueId } = re
 const DOCS = ['requests/docs-axios.json', 'requests/docs-refid12354.json', 'requests/docs-seamless.json'];
 const VALIDATION = fixture('validation.json');
 const API_ERRORS = fixture('api-errors.json');
+const ACCEPTED = fixture('accepted.json');
 
 function patched(c) {
   const body = { ...VALIDATION.base, ...(c.set ?? {}) };
@@ -51,6 +52,18 @@ const CLASSES = {
   currency_not_allowed: cinetpay.APIError,
   minimum_required_field: cinetpay.APIError,
 };
+
+test('accepted cases are sent exactly as given', async (t) => {
+  const emu = await startEmulator();
+  t.after(() => emu.stop());
+  const client = new cinetpay.Client({ apiKey: API_KEY, siteId: SITE_ID, baseUrl: emu.url });
+  for (const c of ACCEPTED.cases) {
+    const body = { ...patched(c), transaction_id: uniqueId('ACCEPTED') };
+    await client.initPayment(body);
+    const sent = (await emu.transaction(SITE_ID, body.transaction_id)).request;
+    for (const [key, value] of Object.entries(c.set)) assert.deepEqual(sent[key], value, `${c.name}: ${key}`);
+  }
+});
 
 test('API error cases carry CinetPay\'s details', async (t) => {
   const emu = await startEmulator();

@@ -295,6 +295,11 @@ fn _cinetpay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("NativeError", m.py().get_type::<NativeError>())?;
     m.add("__version__", cinetpay::VERSION)?;
     m.add("ERROR_CODES", error_codes())?;
+    let families: std::collections::HashMap<&str, &str> = cinetpay::ERROR_TABLE
+        .iter()
+        .map(|row| (row.name, row.family.as_str()))
+        .collect();
+    m.add("ERROR_FAMILIES", families)?;
     m.add("FIELDS", cinetpay::FIELDS.to_vec())?;
     Ok(())
 }

@@ -207,8 +207,12 @@ EXPECTED_CLASS = {
 def test_every_core_code_maps_to_its_exact_class() -> None:
     from cinetpay._errors import _from_native
 
-    assert sorted(EXPECTED_CLASS) == sorted(cinetpay.ERROR_CODES)
+    from cinetpay._cinetpay import ERROR_FAMILIES
+    from cinetpay._errors import _CLASS_BY_FAMILY
+
+    assert sorted(EXPECTED_CLASS) == sorted(cinetpay.ERROR_CODES) == sorted(ERROR_FAMILIES)
+    assert set(ERROR_FAMILIES.values()) == set(_CLASS_BY_FAMILY)
     for code in cinetpay.ERROR_CODES:
-        e = _from_native({"code": code, "message": "m"})
+        e = _from_native({"code": code, "family": ERROR_FAMILIES[code], "message": "m"})
         assert type(e) is EXPECTED_CLASS[code], code
-        assert e.code == code
+        assert (e.code, e.family) == (code, ERROR_FAMILIES[code])

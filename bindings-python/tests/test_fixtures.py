@@ -12,6 +12,7 @@ from conftest import API_KEY, SITE_ID, Emulator, closed_port_url, fixture
 DOCS = ["requests/docs-axios.json", "requests/docs-refid12354.json", "requests/docs-seamless.json"]
 VALIDATION = fixture("validation.json")
 API_ERRORS = fixture("api-errors.json")
+ACCEPTED = fixture("accepted.json")
 
 
 @pytest.mark.parametrize("name", DOCS)
@@ -59,6 +60,16 @@ def test_validation_cases_fail_locally_async(case: Dict[str, Any]) -> None:
             assert info.value.field == case["field"]
 
     asyncio.run(run())
+
+
+@pytest.mark.parametrize("case", ACCEPTED["cases"], ids=lambda c: c["name"])
+def test_accepted_cases_are_sent_as_given(case: Dict[str, Any], emulator: Emulator, unique_id: Any) -> None:
+    client = cinetpay.Client(api_key=API_KEY, site_id=SITE_ID, base_url=emulator.url)
+    body = _patched(case)
+    body["transaction_id"] = tx = unique_id()
+    client.init_payment(**body)
+    sent = emulator.transaction(SITE_ID, tx)["request"]
+    assert {key: sent.get(key) for key in case["set"]} == case["set"]
 
 
 CLASSES = {

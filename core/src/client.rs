@@ -275,6 +275,14 @@ impl Client {
     fn transport_error(&self, e: reqwest::Error, transaction_id: &str, retries: u32) -> Error {
         let config = &self.inner.config;
         let cause = root_cause(&e);
+        // Name the host tried: "could not connect" alone does not tell a wrong base_url from a
+        // firewall.
+        let endpoint = &self.inner.payment_endpoint;
+        let host = match (endpoint.host_str(), endpoint.port_or_known_default()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_owned(),
+            _ => endpoint.as_str().to_owned(),
+        };
         let retried = if retries > 0 {
             format!(" after {} attempts", retries + 1)
         } else {
@@ -284,10 +292,16 @@ impl Client {
             let (code, what) = if e.is_timeout() || cause.contains("timed out") {
                 (
                     ErrorCode::Timeout,
-                    format!("could not connect within {:?}", config.connect_timeout),
+                    format!(
+                        "could not connect to {host} within {:?}",
+                        config.connect_timeout
+                    ),
                 )
             } else {
-                (ErrorCode::Network, format!("could not connect ({cause})"))
+                (
+                    ErrorCode::Network,
+                    format!("could not connect to {host} ({cause})"),
+                )
             };
             Error::new(
                 code,
@@ -298,8 +312,8 @@ impl Client {
             Error::new(
                 ErrorCode::Timeout,
                 format!(
-                    "no complete response within {:?}; the payment may have been created: check \
-                     transaction {transaction_id:?} before initialising it again",
+                    "no complete response from {host} within {:?}; the payment may have been \
+                     created: check transaction {transaction_id:?} before initialising it again",
                     config.timeout
                 ),
             )
@@ -308,9 +322,9 @@ impl Client {
             Error::new(
                 ErrorCode::Network,
                 format!(
-                    "the connection broke after the request was sent ({cause}); the payment may \
-                     have been created: check transaction {transaction_id:?} before initialising \
-                     it again"
+                    "the connection to {host} broke after the request was sent ({cause}); the \
+                     payment may have been created: check transaction {transaction_id:?} before \
+                     initialising it again"
                 ),
             )
             .with_request_sent(true)

@@ -70,69 +70,243 @@ impl ErrorCode {
         ErrorCode::Internal,
     ];
 
-    /// The stable string shared by every language (`"validation_error"`, `"auth_not_found"`, ...).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::Validation => "validation_error",
-            ErrorCode::MinimumRequiredField => "minimum_required_field",
-            ErrorCode::CurrencyNotAllowed => "currency_not_allowed",
-            ErrorCode::AuthNotFound => "auth_not_found",
-            ErrorCode::SiteIdNotValid => "site_id_not_valid",
-            ErrorCode::ProcessingError => "processing_error",
-            ErrorCode::Forbidden => "forbidden",
-            ErrorCode::TooManyRequests => "too_many_requests",
-            ErrorCode::UserAgentRequired => "user_agent_required",
-            ErrorCode::AccessDenied => "access_denied",
-            ErrorCode::ApiError => "api_error",
-            ErrorCode::ServerError => "server_error",
-            ErrorCode::Timeout => "timeout",
-            ErrorCode::Network => "network",
-            ErrorCode::Decode => "decode",
-            ErrorCode::ResponseTooLarge => "response_too_large",
-            ErrorCode::Internal => "internal",
-        }
+    /// This code's row of [`ERROR_TABLE`].
+    pub const fn info(self) -> &'static ErrorInfo {
+        // The table is in declaration order; a unit test holds it there.
+        &ERROR_TABLE[self as usize]
     }
 
-    /// The cause and fix from CinetPay's error table, for codes that come from the API.
+    /// The stable string shared by every language (`"validation_error"`, `"auth_not_found"`, ...).
+    pub const fn as_str(self) -> &'static str {
+        self.info().name
+    }
+
+    /// The family every language's exception classes follow.
+    pub const fn family(self) -> ErrorFamily {
+        self.info().family
+    }
+
+    /// The number of the C enum `CinetPayStatus` for this code (`CINETPAY_OK` is 0).
+    pub const fn c_status(self) -> i32 {
+        self.info().c_status
+    }
+
+    /// The cause and the fix, from CinetPay's error table where the code comes from the API.
+    /// Every code has one; an error may carry a more precise one ([`Error::hint`]).
     pub const fn hint(self) -> Option<&'static str> {
-        Some(match self {
-            ErrorCode::MinimumRequiredField => {
-                "A required parameter is missing or misnamed, the body is not JSON, or a value is \
-                 invalid: check the parameter table and the description"
-            }
-            ErrorCode::CurrencyNotAllowed => {
-                "Your account only accepts its own currency (an account created in Cameroon can only \
-                 take XAF): contact your CinetPay account manager"
-            }
-            ErrorCode::AuthNotFound => {
-                "The apikey is not correct: copy it again from the back-office (menu Intégration)"
-            }
-            ErrorCode::SiteIdNotValid => {
-                "The site_id is not correct: copy it again from the back-office (menu Intégration)"
-            }
-            ErrorCode::ProcessingError => {
-                "Either the apikey is wrong (copy it from the back-office, menu Intégration) or \
-                 lock_phone_number is true with a wrong customer_phone_number (set it to false or \
-                 fix the number)"
-            }
-            ErrorCode::Forbidden => "The request must be sent with Content-Type: application/json",
-            ErrorCode::TooManyRequests => {
-                "CinetPay flagged the activity as suspicious: slow down, and initialise each \
-                 payment once with a unique transaction_id"
-            }
-            ErrorCode::UserAgentRequired => "The request must carry a User-Agent header",
-            ErrorCode::AccessDenied => {
-                "Identify your service in the back-office, and never use localhost in notify_url or \
-                 return_url: use your server's IP address instead, e.g. http://127.0.0.1"
-            }
-            ErrorCode::ServerError => {
-                "CinetPay had an internal error: check the payment's status with its transaction_id \
-                 before initialising it again"
-            }
-            _ => return None,
-        })
+        Some(self.info().hint)
     }
 }
+
+/// What a caller can do about an error. Every language's exception classes follow the families
+/// (Python's `AuthenticationError`, Node's `RateLimitError`, PHP's exception classes, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorFamily {
+    /// A local rule refused the request or a setting; nothing was sent.
+    Validation,
+    /// The apikey or site_id is wrong.
+    Authentication,
+    /// CinetPay throttled the merchant.
+    RateLimit,
+    /// CinetPay refused or failed the request, or answered something undocumented.
+    Api,
+    /// The connection failed or broke.
+    Network,
+    /// No answer in time.
+    Timeout,
+    /// A bug in the SDK.
+    Internal,
+}
+
+impl ErrorFamily {
+    /// The stable string of the family (`"validation"`, `"rate_limit"`, ...).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorFamily::Validation => "validation",
+            ErrorFamily::Authentication => "authentication",
+            ErrorFamily::RateLimit => "rate_limit",
+            ErrorFamily::Api => "api",
+            ErrorFamily::Network => "network",
+            ErrorFamily::Timeout => "timeout",
+            ErrorFamily::Internal => "internal",
+        }
+    }
+}
+
+/// One row of the error table: everything a language needs to know about a stable code.
+#[derive(Debug)]
+pub struct ErrorInfo {
+    /// The code.
+    pub code: ErrorCode,
+    /// Its stable string.
+    pub name: &'static str,
+    /// Its number in the C enum `CinetPayStatus`.
+    pub c_status: i32,
+    /// Its family.
+    pub family: ErrorFamily,
+    /// Its cause and fix.
+    pub hint: &'static str,
+}
+
+const fn row(
+    code: ErrorCode,
+    name: &'static str,
+    c_status: i32,
+    family: ErrorFamily,
+    hint: &'static str,
+) -> ErrorInfo {
+    ErrorInfo {
+        code,
+        name,
+        c_status,
+        family,
+        hint,
+    }
+}
+
+/// The one error table, in [`ErrorCode`] declaration order. The C enum, the Python and Node class
+/// maps and PHP's exception classes are held to it by tests in each binding.
+pub const ERROR_TABLE: &[ErrorInfo] = {
+    use ErrorCode as C;
+    use ErrorFamily as F;
+    &[
+        row(
+            C::Validation,
+            "validation_error",
+            1,
+            F::Validation,
+            "Fix the field the message names; nothing was sent, so the same transaction_id can \
+             be used again",
+        ),
+        // CinetPay's error table: "608 Minimum required field".
+        row(
+            C::MinimumRequiredField,
+            "minimum_required_field",
+            2,
+            F::Api,
+            "A required parameter is missing or misnamed, the body is not JSON, or a value is \
+             invalid: check the parameter table and the description",
+        ),
+        row(
+            C::CurrencyNotAllowed,
+            "currency_not_allowed",
+            3,
+            F::Api,
+            "Your account only accepts its own currency (an account created in Cameroon can only \
+             take XAF): contact your CinetPay account manager",
+        ),
+        row(
+            C::AuthNotFound,
+            "auth_not_found",
+            4,
+            F::Authentication,
+            "The apikey is not correct: copy it again from the back-office (menu Intégration)",
+        ),
+        row(
+            C::SiteIdNotValid,
+            "site_id_not_valid",
+            5,
+            F::Authentication,
+            "The site_id is not correct: copy it again from the back-office (menu Intégration)",
+        ),
+        row(
+            C::ProcessingError,
+            "processing_error",
+            6,
+            F::Api,
+            "Either the apikey is wrong (copy it from the back-office, menu Intégration) or \
+             lock_phone_number is true with a wrong customer_phone_number (set it to false or \
+             fix the number)",
+        ),
+        row(
+            C::Forbidden,
+            "forbidden",
+            7,
+            F::Api,
+            "The request must be sent with Content-Type: application/json",
+        ),
+        row(
+            C::TooManyRequests,
+            "too_many_requests",
+            8,
+            F::RateLimit,
+            "CinetPay flagged the activity as suspicious: slow down, and initialise each \
+             payment once with a unique transaction_id",
+        ),
+        row(
+            C::UserAgentRequired,
+            "user_agent_required",
+            9,
+            F::Api,
+            "The request must carry a User-Agent header",
+        ),
+        row(
+            C::AccessDenied,
+            "access_denied",
+            10,
+            F::Api,
+            "Identify your service in the back-office, and never use localhost in notify_url or \
+             return_url: use your server's IP address instead, e.g. http://127.0.0.1",
+        ),
+        row(
+            C::ApiError,
+            "api_error",
+            11,
+            F::Api,
+            "CinetPay refused the request with a code its docs do not list: read the description \
+             and quote the api_response_id to CinetPay support",
+        ),
+        row(
+            C::ServerError,
+            "server_error",
+            12,
+            F::Api,
+            "CinetPay had an internal error: check the payment's status with its transaction_id \
+             before initialising it again",
+        ),
+        row(
+            C::Timeout,
+            "timeout",
+            13,
+            F::Timeout,
+            "No answer in time: if the request was sent (request_sent), the payment may exist, so \
+             check its status before initialising it again; otherwise retry",
+        ),
+        row(
+            C::Network,
+            "network",
+            14,
+            F::Network,
+            "The connection failed: check that this server can reach the host named in the \
+             message (DNS, firewall, proxy); if the request was sent (request_sent), check the \
+             payment's status before initialising it again",
+        ),
+        row(
+            C::Decode,
+            "decode",
+            15,
+            F::Api,
+            "CinetPay answered something its docs do not describe: retry later, and quote the \
+             message to CinetPay support if it persists",
+        ),
+        row(
+            C::ResponseTooLarge,
+            "response_too_large",
+            16,
+            F::Api,
+            "The answer was larger than any CinetPay response (1 MiB): check that base_url points \
+             at CinetPay's API",
+        ),
+        row(
+            C::Internal,
+            "internal",
+            17,
+            F::Internal,
+            "A bug in the SDK: please report it with the message",
+        ),
+    ]
+};
 
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -172,6 +346,8 @@ struct Inner {
     api: Option<ApiDetails>,
     retry_after: Option<Duration>,
     request_sent: Option<bool>,
+    /// A hint more precise than the code's, when the SDK knows the exact cause.
+    hint: Option<String>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -187,6 +363,7 @@ impl Error {
                 api: None,
                 retry_after: None,
                 request_sent: None,
+                hint: None,
                 source: None,
             }),
         }
@@ -212,6 +389,11 @@ impl Error {
 
     pub(crate) fn with_retry_after(mut self, retry_after: Option<Duration>) -> Self {
         self.inner.retry_after = retry_after;
+        self
+    }
+
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.inner.hint = Some(hint.into());
         self
     }
 
@@ -308,18 +490,26 @@ impl Error {
         self.inner.request_sent
     }
 
-    /// The cause and fix from CinetPay's error table, when this error comes from it.
-    pub fn hint(&self) -> Option<&'static str> {
-        self.inner.code.hint()
+    /// The cause and the fix: the code's hint ([`ErrorCode::hint`]), or a more precise one when
+    /// the SDK knows the exact cause (a reused `transaction_id`, the host it could not reach).
+    /// Every error has one.
+    pub fn hint(&self) -> Option<&str> {
+        self.inner.hint.as_deref().or(self.inner.code.hint())
+    }
+
+    /// The family of this error's code.
+    pub fn family(&self) -> ErrorFamily {
+        self.inner.code.family()
     }
 
     /// The error as the JSON object every binding hands to its language, so that all of them
-    /// carry the same fields: `code`, `message`, `display` (the `Display` line), `field`,
+    /// carry the same fields: `code`, `family`, `message`, `display` (the `Display` line), `field`,
     /// `http_status`, `api_code`, `description`, `api_response_id`, `hint`, `retry_after`
     /// (seconds) and `request_sent`; absent values are `null`.
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "code": self.code().as_str(),
+            "family": self.family().as_str(),
             "message": self.message(),
             "display": self.to_string(),
             "field": self.field(),
@@ -404,24 +594,29 @@ mod tests {
         assert_eq!(v["display"], e.to_string());
         assert_eq!(v["request_sent"], false);
         assert!(v["http_status"].is_null() && v["retry_after"].is_null());
-        assert_eq!(v.as_object().map(|o| o.len()), Some(11));
+        assert_eq!(v["family"], "validation");
+        assert!(v["hint"].is_string());
+        assert_eq!(v.as_object().map(|o| o.len()), Some(12));
     }
 
     #[test]
-    fn api_codes_carry_the_docs_hint() {
-        for code in [
-            ErrorCode::MinimumRequiredField,
-            ErrorCode::CurrencyNotAllowed,
-            ErrorCode::AuthNotFound,
-            ErrorCode::SiteIdNotValid,
-            ErrorCode::ProcessingError,
-            ErrorCode::Forbidden,
-            ErrorCode::TooManyRequests,
-            ErrorCode::UserAgentRequired,
-            ErrorCode::AccessDenied,
-        ] {
-            assert!(code.hint().is_some(), "{code} has no hint");
+    fn the_table_is_in_declaration_order_and_complete() {
+        assert_eq!(ERROR_TABLE.len(), ErrorCode::ALL.len());
+        for (i, (row, code)) in ERROR_TABLE.iter().zip(ErrorCode::ALL).enumerate() {
+            assert_eq!(row.code, *code, "row {i}");
+            assert_eq!(*code as usize, i, "{code}");
+            // C numbers: 1, 2, ... in order (0 is CINETPAY_OK).
+            assert_eq!(row.c_status, i as i32 + 1, "{code}");
+            assert!(!row.hint.is_empty(), "{code} has no hint");
         }
-        assert!(ErrorCode::Validation.hint().is_none());
+    }
+
+    #[test]
+    fn a_precise_hint_replaces_the_code_s() {
+        let e = Error::new(ErrorCode::MinimumRequiredField, "m");
+        assert_eq!(e.hint(), ErrorCode::MinimumRequiredField.hint());
+        let e = e.with_hint("use a new transaction_id");
+        assert_eq!(e.hint(), Some("use a new transaction_id"));
+        assert_eq!(e.to_json()["hint"], "use a new transaction_id");
     }
 }

@@ -37,7 +37,7 @@ pub use config::{
     ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
     MAX_RETRIES_LIMIT, Secret,
 };
-pub use error::{ApiDetails, Error, ErrorCode, Result};
+pub use error::{ApiDetails, ERROR_TABLE, Error, ErrorCode, ErrorFamily, ErrorInfo, Result};
 pub use payload::{FIELDS, PaymentPayload};
 pub use payment::{Channels, Currency, InvoiceData, Lang, PaymentLink, PaymentRequest};
 

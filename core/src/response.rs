@@ -105,6 +105,8 @@ fn api_error(status: u16, retry_after: Option<Duration>, api: ApiDetails) -> Err
         Some("429") => ErrorCode::TooManyRequests,
         Some("1010") => ErrorCode::UserAgentRequired,
         _ if status == 429 => ErrorCode::TooManyRequests,
+        // The docs' only 403 is the Content-Type one, whatever the body.
+        _ if status == 403 => ErrorCode::Forbidden,
         _ if status >= 500 => ErrorCode::ServerError,
         _ => ErrorCode::ApiError,
     };
@@ -122,11 +124,36 @@ fn api_error(status: u16, retry_after: Option<Duration>, api: ApiDetails) -> Err
         message.push_str(": ");
         message.push_str(d);
     }
-    Error::new(code, message)
+    let reused = code == ErrorCode::MinimumRequiredField && mentions_reused_transaction_id(&api);
+    let error = Error::new(code, message)
         .with_http_status(status)
         .with_retry_after(retry_after.filter(|_| code == ErrorCode::TooManyRequests))
         .with_request_sent(true)
-        .with_api(api)
+        .with_api(api);
+    if reused {
+        // The generic 608 advice ("a parameter is missing") would send the merchant the wrong way.
+        error.with_hint(
+            "This transaction_id was already used: every payment needs a new one. If this was a \
+             retry of a request whose answer you did not get, the first one may have created the \
+             payment: check its status instead of creating another",
+        )
+    } else {
+        error
+    }
+}
+
+/// Whether CinetPay's texts say the transaction_id was used before (English or French).
+fn mentions_reused_transaction_id(api: &ApiDetails) -> bool {
+    [&api.message, &api.description]
+        .into_iter()
+        .flatten()
+        .any(|t| {
+            let t = t.to_lowercase();
+            t.contains("already been used")
+                || t.contains("already used")
+                || t.contains("déjà utilisé")
+                || t.contains("deja utilise")
+        })
 }
 
 fn mentions_account_currency(api: &ApiDetails) -> bool {
@@ -142,8 +169,11 @@ fn mentions_account_currency(api: &ApiDetails) -> bool {
 /// An answer that is not CinetPay's JSON: a page from its front end, or garbage.
 fn page_error(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Error {
     let snippet = snippet(body);
+    // Markers are searched in the whole page: Cloudflare's error 1010 page names the code deep
+    // inside its HTML, far past the snippet.
+    let page = String::from_utf8_lossy(body).to_lowercase();
     let (code, message) = match status {
-        403 if snippet.contains("1010") => (
+        403 if page.contains("1010") => (
             ErrorCode::UserAgentRequired,
             format!(
                 "HTTP 403, error 1010: CinetPay refused a request without User-Agent ({snippet})"
@@ -154,10 +184,21 @@ fn page_error(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Error 
             ErrorCode::TooManyRequests,
             "HTTP 429: too many requests".to_owned(),
         ),
-        400 => (
-            ErrorCode::AccessDenied,
-            format!("HTTP 400 access denied page: {snippet}"),
-        ),
+        // The docs' "Page 400 accès interdit"; any other 400 page is not that.
+        400 if [
+            "accès interdit",
+            "acces interdit",
+            "access denied",
+            "accès refusé",
+        ]
+        .iter()
+        .any(|marker| page.contains(marker)) =>
+        {
+            (
+                ErrorCode::AccessDenied,
+                format!("HTTP 400 access denied page: {snippet}"),
+            )
+        }
         500..=599 => return server_error(status, Some(&snippet)),
         300..=399 => (
             ErrorCode::Decode,
@@ -338,5 +379,43 @@ mod tests {
     fn retry_after_seconds() {
         assert_eq!(parse_retry_after(" 12 "), Some(Duration::from_secs(12)));
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+    }
+
+    #[test]
+    fn pages_are_classified_from_the_documented_markers() {
+        // A JSON body at 403 is still the documented 403.
+        assert_eq!(
+            err(403, r#"{"error":"forbidden"}"#).code(),
+            ErrorCode::Forbidden
+        );
+        // Cloudflare's 1010 page names the code far past the snippet.
+        let cloudflare = format!(
+            "<!DOCTYPE html><html><head><title>Access denied</title></head><body>{}\
+             <span>Error code 1010</span></body></html>",
+            "<div class=\"filler\">Cloudflare</div>".repeat(40)
+        );
+        assert_eq!(err(403, &cloudflare).code(), ErrorCode::UserAgentRequired);
+        assert_eq!(
+            err(400, "<h1>Page 400 accès interdit</h1>").code(),
+            ErrorCode::AccessDenied
+        );
+        // Any other 400 page is not the documented one.
+        assert_eq!(err(400, "Bad Request").code(), ErrorCode::Decode);
+    }
+
+    #[test]
+    fn a_reused_transaction_id_gets_its_own_hint() {
+        let e = err(
+            400,
+            r#"{"code":"608","message":"MINIMUM_REQUIRED_FIELDS","description":"transaction_id has already been used"}"#,
+        );
+        assert_eq!(e.code(), ErrorCode::MinimumRequiredField);
+        assert!(
+            e.hint().is_some_and(|h| h.contains("already used")),
+            "{:?}",
+            e.hint()
+        );
+        let generic = err(400, r#"{"code":"608","message":"MINIMUM_REQUIRED_FIELDS"}"#);
+        assert_eq!(generic.hint(), ErrorCode::MinimumRequiredField.hint());
     }
 }

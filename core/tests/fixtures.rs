@@ -151,6 +151,33 @@ async fn validation_cases_fail_before_any_network_call() {
     }
 }
 
+/// accepted.json: what people type and the docs allow is sent exactly as given.
+#[tokio::test]
+async fn accepted_cases_are_sent_as_given() {
+    let v = fixture("accepted.json");
+    let base = &fixture("validation.json")["base"];
+    let emulator = Emulator::start(Config::default()).unwrap();
+    let client = Client::new(config(emulator.url())).unwrap();
+    for (i, case) in v["cases"].as_array().unwrap().iter().enumerate() {
+        let name = case["name"].as_str().unwrap();
+        let mut payload = patched(base, case);
+        let tx = format!("RS-ACCEPTED-{i}");
+        payload["transaction_id"] = Value::from(tx.clone());
+        let payload =
+            PaymentPayload::from_value(&payload).unwrap_or_else(|e| panic!("{name}: {e}"));
+        client
+            .init_payment_payload(&payload)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let stored = emulator
+            .transaction(cinetpay_emulator::DEFAULT_SITE_ID, &tx)
+            .unwrap();
+        for (key, value) in case["set"].as_object().unwrap() {
+            assert_eq!(&stored.request[key], value, "{name}: {key}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn api_error_cases_against_the_emulator() {
     let emulator = Emulator::start(Config::default()).unwrap();

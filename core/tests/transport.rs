@@ -147,6 +147,14 @@ async fn refused_connections_are_retried_then_reported_as_not_sent() {
         e.message().contains("after 3 attempts") && e.message().contains("safe"),
         "{e}"
     );
+    // The host tried is named, and the hint says what to check.
+    let host = url.trim_start_matches("http://");
+    assert!(
+        e.message()
+            .contains(&format!("could not connect to {host}")),
+        "{e}"
+    );
+    assert!(e.hint().is_some_and(|h| h.contains("firewall")), "{e}");
 }
 
 #[tokio::test]

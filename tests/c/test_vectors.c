@@ -160,6 +160,41 @@ static void test_validation_cases(void) {
   cJSON_Delete(v);
 }
 
+/* accepted.json: what people type and the docs allow is sent exactly as given. */
+static void test_accepted_cases(const char *url) {
+  cJSON *v = fixture("accepted.json");
+  cJSON *validation = fixture("validation.json");
+  const cJSON *base = cJSON_GetObjectItemCaseSensitive(validation, "base");
+  CinetPayClient *c = client_for(url, "emulator-apikey-0000000000000001", "445160");
+  const cJSON *k;
+  int n = 0;
+  cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(v, "cases")) {
+    const char *name = str(k, "name");
+    cJSON *body = patched(base, k);
+    char tx[64], path[256];
+    snprintf(tx, sizeof tx, "C-ACC-%d-%d", (int)getpid(), n++);
+    cJSON_DeleteItemFromObjectCaseSensitive(body, "transaction_id");
+    cJSON_AddStringToObject(body, "transaction_id", tx);
+    cJSON *result = NULL;
+    int32_t status = call(c, body, &result);
+    CHECK(status == CINETPAY_OK, "%s: status %s", name, cinetpay_status_code(status));
+    snprintf(path, sizeof path, "/_emulator/transaction?site_id=445160&transaction_id=%s", tx);
+    cJSON *stored = http_get_json(url, path);
+    const cJSON *sent = cJSON_GetObjectItemCaseSensitive(stored, "request");
+    const cJSON *item;
+    cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(k, "set")) {
+      CHECK(cJSON_Compare(cJSON_GetObjectItemCaseSensitive(sent, item->string), item, 1), "%s: %s sent as given",
+            name, item->string);
+    }
+    cJSON_Delete(stored);
+    cJSON_Delete(result);
+    cJSON_Delete(body);
+  }
+  cinetpay_client_free(c);
+  cJSON_Delete(validation);
+  cJSON_Delete(v);
+}
+
 static void test_api_error_cases(const char *url) {
   cJSON *v = fixture("api-errors.json");
   cJSON *validation = fixture("validation.json");
@@ -217,6 +252,7 @@ int main(int argc, char **argv) {
   FIXTURES = argv[1];
   test_docs_examples(argv[3]);
   test_validation_cases();
+  test_accepted_cases(argv[2]);
   test_api_error_cases(argv[2]);
   printf("c vectors: %d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;

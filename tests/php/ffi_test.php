@@ -79,6 +79,19 @@ foreach (['docs-axios', 'docs-refid12354', 'docs-seamless'] as $name) {
         "$name: user agent {$stored['user_agent']}");
 }
 
+// accepted.json: what people type and the docs allow is sent exactly as given.
+$accepted = json_decode((string) file_get_contents("$fixtures/accepted.json"), true);
+foreach ($accepted['cases'] as $case) {
+    $request = array_merge($base['base'], $case['set']);
+    $request['transaction_id'] = 'PHP-A-' . bin2hex(random_bytes(6));
+    $client->initPayment($request);
+    $query = http_build_query(['site_id' => '445160', 'transaction_id' => $request['transaction_id']]);
+    $sent = json_decode((string) file_get_contents("$url/_emulator/transaction?$query"), true)['request'];
+    foreach ($case['set'] as $key => $value) {
+        check(($sent[$key] ?? null) === $value, "{$case['name']}: $key sent as given");
+    }
+}
+
 // api-errors.json: refusals by the emulator, with CinetPay's codes.
 $errors = json_decode((string) file_get_contents("$fixtures/api-errors.json"), true);
 foreach ($errors['cases'] as $i => $case) {

@@ -1,11 +1,12 @@
 """The native half of :mod:`cinetpay` (Rust, pyo3). Use :mod:`cinetpay` instead."""
 
-from typing import Any, List, Mapping, Optional, Tuple, final
+from typing import Any, Dict, List, Mapping, Optional, Tuple, final
 
-__all__ = ["Completions", "ERROR_CODES", "FIELDS", "NativeClient", "NativeError", "PaymentLink", "__version__"]
+__all__ = ["Completions", "ERROR_CODES", "ERROR_FAMILIES", "FIELDS", "NativeClient", "NativeError", "PaymentLink", "__version__"]
 
 __version__: str
 ERROR_CODES: List[str]
+ERROR_FAMILIES: Dict[str, str]
 FIELDS: List[str]
 
 class NativeError(Exception):

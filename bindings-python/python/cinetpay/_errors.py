@@ -17,6 +17,7 @@ __all__ = [
 
 _FIELDS = (
     "code",
+    "family",
     "message",
     "field",
     "http_status",
@@ -34,12 +35,14 @@ class CinetPayError(Exception):
 
     Attributes:
         code: the stable code string shared by every language (``"auth_not_found"``, ...).
+        family: the code's family in the core's error table (``"validation"``, ``"rate_limit"``,
+            ...); it decides the class.
         message: one line saying what went wrong, and for local errors how to fix it.
         http_status: the HTTP status of CinetPay's answer, when there was one.
         api_code: CinetPay's own code (``"608"``, ``"609"``, ...), when it sent one.
         description: CinetPay's description, which often names the faulty field.
         api_response_id: CinetPay's response id: quote it to CinetPay support.
-        hint: the cause and fix from CinetPay's error table, for errors that come from it.
+        hint: the cause and the fix; every code has one.
         request_sent: whether the request reached CinetPay; ``True`` on a timeout or broken
             connection means the payment may exist, so check it before trying again.
 
@@ -48,6 +51,7 @@ class CinetPayError(Exception):
     """
 
     code: str
+    family: str
     message: str
     field: Optional[str]
     http_status: Optional[int]
@@ -63,6 +67,7 @@ class CinetPayError(Exception):
         message: str,
         *,
         code: str = "internal",
+        family: str = "internal",
         field: Optional[str] = None,
         http_status: Optional[int] = None,
         api_code: Optional[str] = None,
@@ -75,6 +80,7 @@ class CinetPayError(Exception):
     ) -> None:
         super().__init__(message)
         self.code = code
+        self.family = family
         self.message = message
         self.field = field
         self.http_status = http_status
@@ -124,11 +130,13 @@ class TimeoutError(NetworkError, builtins.TimeoutError):  # noqa: A001 - mirrors
     """No complete answer in time. Also a :class:`builtins.TimeoutError`."""
 
 
-_CLASS_BY_CODE: Dict[str, type] = {
-    "validation_error": ValidationError,
-    "auth_not_found": AuthenticationError,
-    "site_id_not_valid": AuthenticationError,
-    "too_many_requests": RateLimitError,
+# One class per family of the core's error table; the error object names its family. An unknown
+# family (a newer core) gets the base class, never a guess.
+_CLASS_BY_FAMILY: Dict[str, type] = {
+    "validation": ValidationError,
+    "authentication": AuthenticationError,
+    "rate_limit": RateLimitError,
+    "api": APIError,
     "network": NetworkError,
     "timeout": TimeoutError,
     "internal": CinetPayError,
@@ -149,5 +157,9 @@ def _from_native(info: Union[str, Dict[str, Any]]) -> CinetPayError:
 
         info = json.loads(info)
     assert isinstance(info, dict)
-    cls = _CLASS_BY_CODE.get(info["code"], APIError)
+    if "family" not in info:
+        from ._cinetpay import ERROR_FAMILIES
+
+        info = {**info, "family": ERROR_FAMILIES.get(info["code"], "internal")}
+    cls = _CLASS_BY_FAMILY.get(info["family"], CinetPayError)
     return _rebuild(cls, info)
