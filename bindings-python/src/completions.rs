@@ -16,23 +16,25 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use cinetpay::{Error as CoreError, ErrorCode, blocking};
+use futures_util::FutureExt;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
 use tokio::task::AbortHandle;
 
-/// A finished call's result. A success becomes a Python object only on the loop's thread; an
-/// error stays the core's JSON object, which `_aio.py` turns into the public exception.
-type Deliver = Box<dyn FnOnce(Python<'_>) -> Result<Py<PyAny>, String> + Send>;
+/// A finished call's result: the bridge's JSON value, or the core's error. Both become Python
+/// objects only on the loop's thread.
+type Outcome = Result<serde_json::Value, CoreError>;
 
 /// What the tasks and the loop's side share. It holds no Python object.
 struct Shared {
     /// Finished calls, in the order they finished.
-    finished: Mutex<Vec<(u64, Deliver)>>,
+    finished: Mutex<Vec<(u64, Outcome)>>,
     /// Calls still running, so that a cancelled future can abort its task.
     running: Mutex<HashMap<u64, AbortHandle>>,
     /// The end tasks write to. Non-blocking: a full buffer already means a wake-up is pending.
@@ -52,11 +54,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-    fn finish(&self, id: u64, deliver: Deliver) {
+    fn finish(&self, id: u64, outcome: Outcome) {
         lock(&self.running).remove(&id);
         let first = {
             let mut finished = lock(&self.finished);
-            finished.push((id, deliver));
+            finished.push((id, outcome));
             finished.len() == 1
         };
         // One byte per batch: the loop drains the socket before it takes the queue, so a result
@@ -79,13 +81,10 @@ pub struct Completions {
 }
 
 impl Completions {
-    /// Runs `call` on the SDK's runtime and returns its id; `into_py` turns its success into a
-    /// Python object later, on the loop's thread.
-    pub fn spawn<T: Send + 'static>(
-        &self,
-        call: impl Future<Output = Result<T, CoreError>> + Send + 'static,
-        into_py: fn(Python<'_>, T) -> PyResult<Py<PyAny>>,
-    ) -> PyResult<u64> {
+    /// Runs `call` on the SDK's runtime and returns its id. A panic inside it is caught and
+    /// delivered as an `internal` error, as on the blocking path: the awaiting future always
+    /// gets an answer.
+    pub fn spawn(&self, call: impl Future<Output = Outcome> + Send + 'static) -> PyResult<u64> {
         let runtime = blocking::runtime().map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let shared = Arc::clone(&self.shared);
@@ -93,22 +92,16 @@ impl Completions {
         // after it was inserted.
         let mut running = lock(&self.shared.running);
         let task = runtime.spawn(async move {
-            let result = call.await;
-            let deliver: Deliver = Box::new(move |py| {
-                result
-                    .map_err(|e| e.to_json().to_string())
-                    .and_then(|value| {
-                        into_py(py, value).map_err(|e| {
-                            CoreError::new(
-                                ErrorCode::Internal,
-                                format!("could not build the result: {e}"),
-                            )
-                            .to_json()
-                            .to_string()
-                        })
-                    })
-            });
-            shared.finish(id, deliver);
+            let outcome = AssertUnwindSafe(call)
+                .catch_unwind()
+                .await
+                .unwrap_or_else(|_| {
+                    Err(CoreError::new(
+                        ErrorCode::Internal,
+                        "the request task panicked; please report this bug",
+                    ))
+                });
+            shared.finish(id, outcome);
         });
         running.insert(id, task.abort_handle());
         Ok(id)
@@ -152,7 +145,8 @@ impl Completions {
         -1
     }
 
-    /// Takes every finished call as `(id, ok, value)`: the result, or the error's JSON text.
+    /// Takes every finished call as `(id, ok, value)`: the result's Python objects, or the
+    /// error's JSON text.
     fn take<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         #[cfg(unix)]
         {
@@ -163,10 +157,23 @@ impl Completions {
         }
         let finished = std::mem::take(&mut *lock(&self.shared.finished));
         let list = PyList::empty(py);
-        for (id, deliver) in finished {
-            let item = match deliver(py) {
-                Ok(value) => (id, true, value),
-                Err(json) => (id, false, PyString::new(py, &json).into_any().unbind()),
+        for (id, outcome) in finished {
+            // A result that cannot become Python objects is reported on its own call, so that
+            // it never strands the calls after it.
+            let item = match outcome.map(|value| crate::to_py(py, &value)) {
+                Ok(Ok(value)) => (id, true, value),
+                Ok(Err(e)) => (
+                    id,
+                    false,
+                    error_text(
+                        &CoreError::new(
+                            ErrorCode::Internal,
+                            format!("could not build the result: {e}"),
+                        ),
+                        py,
+                    ),
+                ),
+                Err(e) => (id, false, error_text(&e, py)),
             };
             list.append(item)?;
         }
@@ -184,6 +191,12 @@ impl Completions {
     fn running(&self) -> usize {
         lock(&self.shared.running).len()
     }
+}
+
+fn error_text(e: &CoreError, py: Python<'_>) -> Py<PyAny> {
+    PyString::new(py, &e.to_json().to_string())
+        .into_any()
+        .unbind()
 }
 
 impl Drop for Completions {

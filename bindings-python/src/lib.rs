@@ -10,53 +10,13 @@ use std::time::Duration;
 
 use completions::Completions;
 
-use cinetpay::blocking;
-use cinetpay::{ClientConfig, Error as CoreError, ErrorCode, PaymentPayload};
+use cinetpay::{ClientConfig, Error as CoreError, ErrorCode, blocking, bridge};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
 
 /// Deeper nesting than this is refused: no field of the API nests more than once.
 const MAX_DEPTH: usize = 8;
-
-/// A created payment: send the customer to `payment_url`.
-#[pyclass(module = "cinetpay._cinetpay", frozen, eq)]
-#[derive(PartialEq)]
-struct PaymentLink {
-    /// CinetPay's token for this payment.
-    #[pyo3(get)]
-    payment_token: String,
-    /// The hosted checkout page to redirect the customer to.
-    #[pyo3(get)]
-    payment_url: String,
-    /// CinetPay's id for this API response (quote it to CinetPay support).
-    #[pyo3(get)]
-    api_response_id: Option<String>,
-}
-
-#[pymethods]
-impl PaymentLink {
-    fn __repr__(&self) -> String {
-        let id = self
-            .api_response_id
-            .as_ref()
-            .map_or_else(|| "None".to_owned(), |id| format!("{id:?}"));
-        format!(
-            "PaymentLink(payment_url={:?}, payment_token={:?}, api_response_id={id})",
-            self.payment_url, self.payment_token
-        )
-    }
-}
-
-impl From<cinetpay::PaymentLink> for PaymentLink {
-    fn from(l: cinetpay::PaymentLink) -> Self {
-        PaymentLink {
-            payment_token: l.payment_token,
-            payment_url: l.payment_url,
-            api_response_id: l.api_response_id,
-        }
-    }
-}
 
 pyo3::create_exception!(
     _cinetpay,
@@ -72,7 +32,37 @@ pyo3::create_exception!(
 /// GIL, and a daemon thread that loses it while the interpreter finalizes is ended by
 /// `pthread_exit`, which aborts the process when it unwinds through Rust frames.
 pub(crate) fn to_pyerr(e: &CoreError) -> PyErr {
+    // The error object as a JSON text: building a dict needs the GIL, and this runs where it
+    // may not be held; `cinetpay._errors` parses it.
     NativeError::new_err(e.to_json().to_string())
+}
+
+/// A JSON value as plain Python objects (dict, list, str, int, float, bool, None).
+pub(crate) fn to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
+    Ok(match v {
+        Value::Null => py.None(),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any().unbind(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => i.into_pyobject(py)?.into_any().unbind(),
+            (_, Some(u), _) => u.into_pyobject(py)?.into_any().unbind(),
+            (_, _, f) => f.unwrap_or(f64::NAN).into_pyobject(py)?.into_any().unbind(),
+        },
+        Value::String(s) => PyString::new(py, s).into_any().unbind(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(to_py(py, item)?)?;
+            }
+            list.into_any().unbind()
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (k, item) in map {
+                dict.set_item(k, to_py(py, item)?)?;
+            }
+            dict.into_any().unbind()
+        }
+    })
 }
 
 fn validation(field: &str, message: impl Into<String>) -> CoreError {
@@ -146,14 +136,15 @@ fn to_json(field: &str, v: &Bound<'_, PyAny>, depth: usize) -> Result<Value, Cor
     ))
 }
 
-fn payload_from(payload: &Bound<'_, PyDict>) -> PyResult<PaymentPayload> {
+/// The caller's keywords as the JSON object the core's bridge takes.
+fn input_from(payload: &Bound<'_, PyDict>) -> PyResult<Value> {
     let mut map = Map::new();
     for (k, v) in payload.iter() {
         let key: String = k.extract()?;
         let value = to_json(&key, &v, 0).map_err(|e| to_pyerr(&e))?;
         map.insert(key, value);
     }
-    PaymentPayload::from_value(&Value::Object(map)).map_err(|e| to_pyerr(&e))
+    Ok(Value::Object(map))
 }
 
 fn seconds(field: &str, secs: f64) -> Result<Duration, CoreError> {
@@ -239,28 +230,32 @@ impl NativeClient {
             .map_err(|e| to_pyerr(&e))
     }
 
-    /// Creates a payment, waiting with the GIL released.
-    fn init_payment(&self, py: Python<'_>, payload: &Bound<'_, PyDict>) -> PyResult<PaymentLink> {
-        let payload = payload_from(payload)?;
-        py.detach(|| self.inner.init_payment_payload(&payload))
-            .map(PaymentLink::from)
-            .map_err(|e| to_pyerr(&e))
+    /// Calls `operation` (one of `OPERATIONS`) with `payload`, waiting with the GIL released;
+    /// returns its JSON result as Python objects.
+    fn call(
+        &self,
+        py: Python<'_>,
+        operation: &str,
+        payload: &Bound<'_, PyDict>,
+    ) -> PyResult<Py<PyAny>> {
+        let input = input_from(payload)?;
+        let client = self.inner.as_async();
+        let result = py.detach(|| bridge::call_blocking(client, operation, &input));
+        to_py(py, &result.map_err(|e| to_pyerr(&e))?)
     }
 
-    /// Starts creating a payment for an asyncio caller and returns the call's id in `calls`.
-    /// The request is validated here first: a bad one raises before anything is spawned.
-    fn init_payment_async(
+    /// Starts `operation` for an asyncio caller and returns the call's id in `calls`. Parsing
+    /// and validation happen here: a bad request raises before anything is spawned.
+    fn call_async(
         &self,
+        operation: &str,
         payload: &Bound<'_, PyDict>,
         calls: &Completions,
     ) -> PyResult<u64> {
-        let payload = payload_from(payload)?;
+        let input = input_from(payload)?;
         let client = self.inner.as_async().clone();
-        let prepared = client.prepare_payload(&payload).map_err(|e| to_pyerr(&e))?;
-        calls.spawn(
-            async move { client.send_prepared(&prepared).await },
-            |py, link| Ok(Py::new(py, PaymentLink::from(link))?.into_any()),
-        )
+        let prepared = bridge::prepare(&client, operation, &input).map_err(|e| to_pyerr(&e))?;
+        calls.spawn(async move { prepared.send(&client).await })
     }
 
     #[getter]
@@ -291,7 +286,6 @@ fn _cinetpay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     blocking::runtime().map_err(|e| to_pyerr(&e))?;
     m.add_class::<NativeClient>()?;
     m.add_class::<Completions>()?;
-    m.add_class::<PaymentLink>()?;
     m.add("NativeError", m.py().get_type::<NativeError>())?;
     m.add("__version__", cinetpay::VERSION)?;
     m.add("ERROR_CODES", error_codes())?;
@@ -301,5 +295,6 @@ fn _cinetpay(m: &Bound<'_, PyModule>) -> PyResult<()> {
         .collect();
     m.add("ERROR_FAMILIES", families)?;
     m.add("FIELDS", cinetpay::FIELDS.to_vec())?;
+    m.add("OPERATIONS", bridge::operations())?;
     Ok(())
 }

@@ -216,3 +216,24 @@ def test_every_core_code_maps_to_its_exact_class() -> None:
         e = _from_native({"code": code, "family": ERROR_FAMILIES[code], "message": "m"})
         assert type(e) is EXPECTED_CLASS[code], code
         assert (e.code, e.family) == (code, ERROR_FAMILIES[code])
+
+
+def test_every_core_operation_has_a_method_on_both_clients() -> None:
+    from cinetpay._cinetpay import OPERATIONS
+
+    assert OPERATIONS, "the core lists its operations"
+    for name in OPERATIONS:
+        for cls in (cinetpay.Client, cinetpay.AsyncClient):
+            assert callable(getattr(cls, name, None)), f"{cls.__name__}.{name} is missing"
+
+
+def test_an_unknown_operation_is_a_validation_error_naming_the_known_ones() -> None:
+    native = cinetpay.Client(api_key=API_KEY, site_id=SITE_ID)._client()
+    with pytest.raises(cinetpay.CinetPayError) as info:
+        try:
+            native.call("refund", {})
+        except cinetpay._cinetpay.NativeError as e:
+            from cinetpay._errors import _from_native
+
+            raise _from_native(e.args[0]) from None
+    assert info.value.field == "operation" and "init_payment" in info.value.message

@@ -173,7 +173,7 @@ impl ClientConfig {
         self
     }
 
-    /// Checks every setting; returns the parsed `/v2/payment` endpoint.
+    /// Checks every setting; returns the parsed endpoint of the payment initialisation.
     pub(crate) fn validate(&self) -> Result<Url> {
         if self.api_key.0.trim().is_empty() {
             return Err(Error::validation(
@@ -211,7 +211,8 @@ impl ClientConfig {
                 ));
             }
         }
-        endpoint(&self.base_url, "v2/payment")
+        let crate::operation::Transport::PostJson(path) = crate::operation::INIT_PAYMENT.transport;
+        endpoint(&self.base_url, path)
     }
 }
 

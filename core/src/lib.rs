@@ -24,9 +24,12 @@
 //! the `cinetpay-emulator` crate and point [`ClientConfig::base_url`] at it.
 
 pub mod blocking;
+#[doc(hidden)]
+pub mod bridge;
 mod client;
 mod config;
 mod error;
+pub mod operation;
 mod payload;
 mod payment;
 pub mod response;

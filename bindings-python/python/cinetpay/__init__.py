@@ -8,7 +8,7 @@
 >>> link.payment_url  # doctest: +SKIP
 """
 
-from ._cinetpay import ERROR_CODES, FIELDS, PaymentLink, __version__
+from ._cinetpay import ERROR_CODES, FIELDS, __version__
 from ._client import AsyncClient, Client
 from ._errors import (
     APIError,
@@ -20,6 +20,7 @@ from ._errors import (
     ValidationError,
 )
 from ._params import PaymentParams
+from ._types import PaymentLink
 
 __all__ = [
     "Client",

@@ -2,27 +2,16 @@
 
 from typing import Any, Dict, List, Mapping, Optional, Tuple, final
 
-__all__ = ["Completions", "ERROR_CODES", "ERROR_FAMILIES", "FIELDS", "NativeClient", "NativeError", "PaymentLink", "__version__"]
+__all__ = ["Completions", "ERROR_CODES", "ERROR_FAMILIES", "FIELDS", "NativeClient", "NativeError", "OPERATIONS", "__version__"]
 
 __version__: str
 ERROR_CODES: List[str]
 ERROR_FAMILIES: Dict[str, str]
 FIELDS: List[str]
+OPERATIONS: List[str]
 
 class NativeError(Exception):
     """A core error; ``args[0]`` is its JSON object. The public classes are in ``cinetpay``."""
-
-@final
-class PaymentLink:
-    """A created payment: send the customer to ``payment_url``."""
-
-    @property
-    def payment_token(self) -> str: ...
-    @property
-    def payment_url(self) -> str: ...
-    @property
-    def api_response_id(self) -> Optional[str]: ...
-    def __eq__(self, value: object, /) -> bool: ...
 
 @final
 class Completions:
@@ -55,8 +44,8 @@ class NativeClient:
         max_retries: int = 2,
         app_info: Optional[str] = None,
     ) -> NativeClient: ...
-    def init_payment(self, payload: Mapping[str, object]) -> PaymentLink: ...
-    def init_payment_async(self, payload: Mapping[str, object], calls: Completions) -> int: ...
+    def call(self, operation: str, payload: Mapping[str, object]) -> Any: ...
+    def call_async(self, operation: str, payload: Mapping[str, object], calls: Completions) -> int: ...
     @property
     def site_id(self) -> str: ...
     @property

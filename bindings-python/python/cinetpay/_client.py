@@ -7,8 +7,9 @@ import weakref
 from typing import TYPE_CHECKING, Any, Optional
 
 from . import _cinetpay
-from ._cinetpay import NativeError, PaymentLink
+from ._cinetpay import NativeError
 from ._errors import _from_native
+from ._types import PaymentLink
 
 if TYPE_CHECKING:  # pragma: no cover
     import asyncio
@@ -134,7 +135,7 @@ class Client(_Base):
             AuthenticationError, RateLimitError, APIError, NetworkError, TimeoutError.
         """
         try:
-            return self._client().init_payment(payload)
+            return PaymentLink._from_result(self._client().call("init_payment", payload))
         except NativeError as e:
             raise _from_native(e.args[0]) from None
 
@@ -190,10 +191,10 @@ class AsyncClient(_Base):
 
         native = self._client()
         try:
-            future = _aio.call(lambda calls: native.init_payment_async(payload, calls))
+            future = _aio.call(lambda calls: native.call_async("init_payment", payload, calls))
         except NativeError as e:
             raise _from_native(e.args[0]) from None
-        return await self._watch(future)  # type: ignore[no-any-return]
+        return PaymentLink._from_result(await self._watch(future))
 
     async def _watch(self, future: "asyncio.Future[Any]") -> Any:
         self._inflight.add(future)

@@ -1,0 +1,121 @@
+//! **For the SDK's bindings only; not a stable Rust API.** Rust code should use
+//! [`Client`](crate::Client) and [`blocking::Client`](crate::blocking::Client).
+//!
+//! Every operation of [`crate::operation::OPERATIONS`] by name, JSON object in, JSON object out,
+//! in two steps so that a binding can refuse bad input on the caller's thread before anything is
+//! spawned: [`prepare`] parses and validates (no I/O), and [`Prepared::send`] does the network
+//! part. Errors are the core's [`Error`], which bindings hand over as [`Error::to_json`].
+
+use serde_json::{Value, json};
+
+use crate::client::{Client, PreparedPayment};
+use crate::error::{Error, Result};
+use crate::operation::{self, INIT_PAYMENT};
+use crate::payload::PaymentPayload;
+use crate::payment::PaymentLink;
+
+/// The names of every operation a binding can call.
+pub fn operations() -> Vec<&'static str> {
+    operation::OPERATIONS.iter().map(|op| op.name).collect()
+}
+
+/// A call that passed every local rule, ready to send.
+#[derive(Debug)]
+pub struct Prepared {
+    call: Call,
+}
+
+#[derive(Debug)]
+enum Call {
+    InitPayment(PreparedPayment),
+}
+
+/// Parses and validates `input` for `operation`, with no I/O.
+pub fn prepare(client: &Client, operation: &str, input: &Value) -> Result<Prepared> {
+    let Some(op) = operation::find(operation) else {
+        return Err(Error::validation(
+            "operation",
+            format!(
+                "{operation:?} is not an operation of this SDK (operations: {})",
+                operations().join(", ")
+            ),
+        ));
+    };
+    let call = match op.name {
+        name if name == INIT_PAYMENT.name => {
+            Call::InitPayment(client.prepare_payload(&PaymentPayload::from_value(input)?)?)
+        }
+        name => unreachable_operation(name)?,
+    };
+    Ok(Prepared { call })
+}
+
+/// An operation listed in the table but not dispatched here is a bug of this module, reported as
+/// `internal` rather than a panic across an FFI boundary.
+fn unreachable_operation(name: &str) -> Result<Call> {
+    Err(Error::new(
+        crate::error::ErrorCode::Internal,
+        format!("operation {name} is listed but not dispatched; please report this bug"),
+    ))
+}
+
+impl Prepared {
+    /// Sends the call and returns its result as a JSON object.
+    pub async fn send(self, client: &Client) -> Result<Value> {
+        match self.call {
+            Call::InitPayment(p) => client.send_prepared(&p).await.map(|l| link_json(&l)),
+        }
+    }
+}
+
+/// Prepares and sends, on the SDK's shared runtime, waiting on the calling thread.
+pub fn call_blocking(client: &Client, operation: &str, input: &Value) -> Result<Value> {
+    let prepared = prepare(client, operation, input)?;
+    let client = client.clone();
+    crate::blocking::run(async move { prepared.send(&client).await })
+}
+
+/// A created payment as the bridge returns it.
+fn link_json(link: &PaymentLink) -> Value {
+    json!({
+        "payment_token": link.payment_token,
+        "payment_url": link.payment_url,
+        "api_response_id": link.api_response_id,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ClientConfig, ErrorCode};
+
+    fn client() -> Client {
+        Client::new(ClientConfig::new("k-0000000000", "1").base_url("http://127.0.0.1:9"))
+            .expect("client")
+    }
+
+    #[test]
+    fn every_listed_operation_is_dispatched() {
+        for name in operations() {
+            // An empty object fails validation (a missing field), never the dispatch.
+            let e = prepare(&client(), name, &json!({})).expect_err(name);
+            assert_eq!(e.code(), ErrorCode::Validation, "{name}: {e}");
+            assert_ne!(e.field(), Some("operation"), "{name}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_operation_names_the_known_ones() {
+        let e = prepare(&client(), "refund", &json!({})).expect_err("unknown");
+        assert_eq!(e.field(), Some("operation"));
+        assert!(e.message().contains("init_payment"), "{e}");
+    }
+
+    #[test]
+    fn validation_happens_in_prepare() {
+        let input = json!({"transaction_id": "T", "amount": 102, "currency": "XOF",
+            "description": "d", "notify_url": "https://a.example/n", "return_url": "https://a.example/r"});
+        let e = prepare(&client(), "init_payment", &input).expect_err("amount");
+        assert_eq!(e.field(), Some("amount"));
+    }
+}

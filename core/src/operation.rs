@@ -1,0 +1,56 @@
+//! The API's operations, each described once.
+//!
+//! The clients send through this table and the bridge (`crate::bridge`) dispatches by its names,
+//! so adding an operation is one row here, its request and response types, and a line in the
+//! bridge; every binding reaches it by name without a change of its own Rust code. Each binding's
+//! tests check that they cover every name listed.
+
+/// How an operation may be retried after a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RetryPolicy {
+    /// Only a connection that failed before the request was sent, with the same body: anything
+    /// later may already have had its effect (a payment created). Backoff 0.5 s × 2ⁿ, capped at
+    /// 5 s, with jitter, at most `max_retries` times.
+    BeforeSend,
+}
+
+/// How an operation's request travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Transport {
+    /// `POST` to this path under `base_url`, with a JSON body.
+    PostJson(&'static str),
+}
+
+/// One operation of the API.
+#[derive(Debug)]
+pub struct Operation {
+    /// Its name in every language (`init_payment`; `initPayment` in JavaScript).
+    pub name: &'static str,
+    /// How the request travels.
+    pub transport: Transport,
+    /// How a failure may be retried.
+    pub retry: RetryPolicy,
+    /// The Rust request type, for documentation and generated bindings.
+    pub request: &'static str,
+    /// The Rust response type.
+    pub response: &'static str,
+}
+
+/// Payment initialisation (CinetPay's docs: `POST https://api-checkout.cinetpay.com/v2/payment`).
+pub const INIT_PAYMENT: Operation = Operation {
+    name: "init_payment",
+    transport: Transport::PostJson("v2/payment"),
+    retry: RetryPolicy::BeforeSend,
+    request: "PaymentRequest",
+    response: "PaymentLink",
+};
+
+/// Every operation, in the order the docs present them.
+pub const OPERATIONS: &[&Operation] = &[&INIT_PAYMENT];
+
+/// The operation called `name`.
+pub fn find(name: &str) -> Option<&'static Operation> {
+    OPERATIONS.iter().copied().find(|op| op.name == name)
+}
