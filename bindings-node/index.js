@@ -5,7 +5,7 @@ const native = require('./native.js');
 const errors = require('./errors.js');
 const { version } = require('./package.json');
 
-const { ValidationError, fromNative, validation } = errors;
+const { ValidationError, fromInfo, fromNative, validation } = errors;
 
 const CONFIG_KEYS = ['apiKey', 'siteId', 'secretKey', 'baseUrl', 'timeoutMs', 'connectTimeoutMs', 'maxRetries'];
 const MAX_DEPTH = 8;
@@ -110,12 +110,25 @@ class Client {
    * Keys are CinetPay's field names, as in its docs.
    */
   async initPayment(payload) {
+    return this.#call('init_payment', payload);
+  }
+
+  /**
+   * Calls a core operation by name. The native side validates on this thread and answers at
+   * once when it refuses; otherwise the promise resolves when CinetPay has answered. Errors
+   * arrive as the core's error object, which becomes the error class of its family.
+   */
+  async #call(operation, payload) {
     const json = toJson(payload);
+    let outcome;
     try {
-      return await this.#native.initPayment(json);
+      outcome = this.#native.call(operation, json);
+      if (outcome instanceof Promise) outcome = await outcome;
     } catch (e) {
       throw fromNative(e);
     }
+    if (!outcome.ok) throw fromInfo(outcome.error);
+    return outcome.value;
   }
 
   get siteId() {

@@ -7,14 +7,28 @@ export declare class NativeClient {
   constructor(config: NativeConfig)
   /** A client from the `CINETPAY_*` environment variables, with optional overrides. */
   static fromEnv(config: NativeConfig): NativeClient
-  /** Creates a payment from a JSON object with CinetPay's field names. */
-  initPayment(payloadJson: string): Promise<PaymentLink>
+  /**
+   * Calls `operation` (one of `operations()`) with a JSON object. Returns
+   * `{ ok: true, value }` through a promise, or `{ ok: false, error }` with the core's error
+   * object; a request refused by a local rule gets that answer at once, with no promise.
+   */
+  call(operation: string, payloadJson: string): Promise<CallOutcome> | CallOutcome
   /** The site_id this client sends. */
   get siteId(): string
   /** The API base URL. */
   get baseUrl(): string
   /** The User-Agent this client sends. */
   get userAgent(): string
+}
+
+/** What `NativeClient.call` resolves to. */
+export interface CallOutcome {
+  /** Whether the call succeeded. */
+  ok: boolean
+  /** The operation's result, when `ok`. */
+  value?: any
+  /** The core's error object, when not `ok`. */
+  error?: any
 }
 
 /** The core's version. */
@@ -52,12 +66,5 @@ export interface NativeConfig {
   appInfo?: string
 }
 
-/** A created payment: send the customer to `payment_url`. */
-export interface PaymentLink {
-  /** CinetPay's token for this payment. */
-  payment_token: string
-  /** The hosted checkout page to redirect the customer to. */
-  payment_url: string
-  /** CinetPay's id for this API response (quote it to CinetPay support). */
-  api_response_id?: string
-}
+/** The operations `NativeClient.call` accepts, from the core's table. */
+export declare function operations(): Array<string>

@@ -4,23 +4,10 @@
 //! validates and sends it, and errors travel back as a JSON object in the error's message, which
 //! `errors.js` turns into the `CinetPayError` classes.
 
-use cinetpay::{Client, ClientConfig, Error as CoreError, PaymentPayload};
+use cinetpay::{Client, ClientConfig, Error as CoreError, bridge};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-
-/// A created payment: send the customer to `payment_url`.
-#[napi(object)]
-pub struct PaymentLink {
-    /// CinetPay's token for this payment.
-    #[napi(js_name = "payment_token")]
-    pub payment_token: String,
-    /// The hosted checkout page to redirect the customer to.
-    #[napi(js_name = "payment_url")]
-    pub payment_url: String,
-    /// CinetPay's id for this API response (quote it to CinetPay support).
-    #[napi(js_name = "api_response_id")]
-    pub api_response_id: Option<String>,
-}
+use serde_json::Value;
 
 /// Client settings, already type-checked by `index.js`.
 #[napi(object)]
@@ -43,9 +30,29 @@ pub struct NativeConfig {
     pub app_info: Option<String>,
 }
 
-/// The core's error as the JSON object `errors.js` reads, carried in the JS error's message.
+/// The core's error as the JSON object `errors.js` reads, carried in the JS error's message
+/// (for the synchronous constructors, which can only throw).
 fn to_napi(e: &CoreError) -> Error {
     Error::new(Status::GenericFailure, format!("cinetpay:{}", e.to_json()))
+}
+
+/// A call's outcome as the object `index.js` reads: the error travels as an object.
+fn outcome(result: cinetpay::Result<Value>) -> Value {
+    match result {
+        Ok(value) => serde_json::json!({ "ok": true, "value": value }),
+        Err(e) => serde_json::json!({ "ok": false, "error": e.to_json() }),
+    }
+}
+
+/// What `NativeClient.call` resolves to.
+#[napi(object)]
+pub struct CallOutcome {
+    /// Whether the call succeeded.
+    pub ok: bool,
+    /// The operation's result, when `ok`.
+    pub value: Option<serde_json::Value>,
+    /// The core's error object, when not `ok`.
+    pub error: Option<serde_json::Value>,
 }
 
 fn millis(
@@ -126,36 +133,32 @@ impl NativeClient {
             .map_err(|e| to_napi(&e))
     }
 
-    /// Creates a payment from a JSON object with CinetPay's field names.
+    /// Calls `operation` (one of `operations()`) with a JSON object. Returns
+    /// `{ ok: true, value }` through a promise, or `{ ok: false, error }` with the core's error
+    /// object; a request refused by a local rule gets that answer at once, with no promise.
     //
-    // The payload is parsed and validated here, on the JavaScript thread: a bad one throws
-    // before anything is spawned. The spawned future owns a clone of the core client (an `Arc`)
-    // and nothing else: it never borrows this object. An `async fn(&self)` would, and when a
-    // worker thread is terminated its objects are finalized while such futures still run on the
-    // runtime's threads, which then read freed memory (issue 8).
-    #[napi(catch_unwind, ts_return_type = "Promise<PaymentLink>")]
-    pub fn init_payment<'env>(
+    // The payload is parsed and validated here, on the JavaScript thread, so a bad request never
+    // costs a hop to another thread. The spawned future owns a clone of the core client (an
+    // `Arc`) and nothing else: it never borrows this object. An `async fn(&self)` would, and
+    // when a worker thread is terminated its objects are finalized while such futures still run
+    // on the runtime's threads, which then read freed memory (issue 8).
+    #[napi(catch_unwind, ts_return_type = "Promise<CallOutcome> | CallOutcome")]
+    pub fn call<'env>(
         &self,
         env: &'env Env,
+        operation: String,
         payload_json: String,
-    ) -> Result<PromiseRaw<'env, PaymentLink>> {
-        let payload = PaymentPayload::from_json_str(&payload_json).map_err(|e| to_napi(&e))?;
-        let prepared = self
-            .inner
-            .prepare_payload(&payload)
-            .map_err(|e| to_napi(&e))?;
+    ) -> Result<Either<PromiseRaw<'env, Value>, Value>> {
+        let prepared = serde_json::from_str::<Value>(&payload_json)
+            .map_err(|e| CoreError::validation("request", format!("is not a JSON object ({e})")))
+            .and_then(|input| bridge::prepare(&self.inner, &operation, &input));
+        let prepared = match prepared {
+            Ok(p) => p,
+            Err(e) => return Ok(Either::B(outcome(Err(e)))),
+        };
         let client = self.inner.clone();
-        env.spawn_future(async move {
-            let link = client
-                .send_prepared(&prepared)
-                .await
-                .map_err(|e| to_napi(&e))?;
-            Ok(PaymentLink {
-                payment_token: link.payment_token,
-                payment_url: link.payment_url,
-                api_response_id: link.api_response_id,
-            })
-        })
+        env.spawn_future(async move { Ok(outcome(prepared.send(&client).await)) })
+            .map(Either::A)
     }
 
     /// The site_id this client sends.
@@ -175,6 +178,12 @@ impl NativeClient {
     pub fn user_agent(&self) -> String {
         self.inner.user_agent().to_owned()
     }
+}
+
+/// The operations `NativeClient.call` accepts, from the core's table.
+#[napi]
+pub fn operations() -> Vec<&'static str> {
+    bridge::operations()
 }
 
 /// The stable error codes, in the core's order.

@@ -39,3 +39,12 @@ test('the per-platform packages are the ones native.js loads', () => {
     assert.equal(pkg.version, require('../package.json').version);
   }
 });
+
+test('every core operation has a camelCase method on Client', () => {
+  const ops = require('../native.js').operations();
+  assert.ok(ops.length > 0);
+  for (const op of ops) {
+    const method = op.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+    assert.equal(typeof cinetpay.Client.prototype[method], 'function', `Client.${method} (${op})`);
+  }
+});
