@@ -55,19 +55,36 @@ typedef struct CinetPayClient CinetPayClient;
 // `config_json` must be NULL or a NUL-terminated string; `error_json` NULL or writable.
 struct CinetPayClient *cinetpay_client_new(const char *config_json, char **error_json);
 
-// Initialises a payment. `request_json` holds CinetPay's field names, as in its docs.
+// Calls the operation named `operation` (`"init_payment"`, ...; the list is in the README) with
+// a JSON object, and is the entry every operation goes through; the named functions below are
+// thin wrappers around it.
 //
-// Returns `CINETPAY_OK` with `*result_json` =
-// `{"payment_token", "payment_url", "api_response_id"}`, or an error status with
-// `*result_json` = `{"code", "message", "http_status", "api_code", "description",
-// "api_response_id", "field", "hint", ...}`. Free `*result_json` with `cinetpay_string_free`.
-// A NULL `result_json` is refused with `CINETPAY_ERR_VALIDATION` (nothing can be reported).
+// Returns `CINETPAY_OK` with `*result_json` = the operation's JSON result, or an error status
+// with `*result_json` = the error object `{"code", "family", "message", "http_status",
+// "api_code", "description", "api_response_id", "field", "hint", ...}`. Free `*result_json`
+// with `cinetpay_string_free`. A NULL `result_json` is refused with `CINETPAY_ERR_VALIDATION`
+// (nothing can be reported). An unknown operation is a `CINETPAY_ERR_VALIDATION` on the field
+// `operation`.
 //
 // Blocks the calling thread until CinetPay answers; safe to call from many threads at once.
 //
 // # Safety
-// `client` must be NULL or a live client; `request_json` NULL or a NUL-terminated string;
-// `result_json` NULL or writable.
+// `client` must be NULL or a live client; `operation` and `input_json` NULL or NUL-terminated
+// strings; `result_json` NULL or writable.
+int32_t cinetpay_call(const struct CinetPayClient *client,
+                      const char *operation,
+                      const char *input_json,
+                      char **result_json);
+
+// Initialises a payment: `cinetpay_call(client, "init_payment", request_json, result_json)`.
+// `request_json` holds CinetPay's field names, as in its docs.
+//
+// Returns `CINETPAY_OK` with `*result_json` =
+// `{"payment_token", "payment_url", "api_response_id"}`, or an error status with the error
+// object (see `cinetpay_call`). Free `*result_json` with `cinetpay_string_free`.
+//
+// # Safety
+// As for `cinetpay_call`.
 int32_t cinetpay_init_payment(const struct CinetPayClient *client,
                               const char *request_json,
                               char **result_json);

@@ -14,7 +14,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
 use std::time::Duration;
 
-use sdk::{ClientConfig, Error as CoreError, ErrorCode, PaymentPayload, blocking};
+use sdk::{ClientConfig, Error as CoreError, ErrorCode, blocking, bridge};
 use serde::Deserialize;
 
 /// Status of a call: `CINETPAY_OK`, or the error's stable code. The error JSON's `"code"` holds
@@ -245,23 +245,27 @@ pub unsafe extern "C" fn cinetpay_client_new(
     }
 }
 
-/// Initialises a payment. `request_json` holds CinetPay's field names, as in its docs.
+/// Calls the operation named `operation` (`"init_payment"`, ...; the list is in the README) with
+/// a JSON object, and is the entry every operation goes through; the named functions below are
+/// thin wrappers around it.
 ///
-/// Returns `CINETPAY_OK` with `*result_json` =
-/// `{"payment_token", "payment_url", "api_response_id"}`, or an error status with
-/// `*result_json` = `{"code", "message", "http_status", "api_code", "description",
-/// "api_response_id", "field", "hint", ...}`. Free `*result_json` with `cinetpay_string_free`.
-/// A NULL `result_json` is refused with `CINETPAY_ERR_VALIDATION` (nothing can be reported).
+/// Returns `CINETPAY_OK` with `*result_json` = the operation's JSON result, or an error status
+/// with `*result_json` = the error object `{"code", "family", "message", "http_status",
+/// "api_code", "description", "api_response_id", "field", "hint", ...}`. Free `*result_json`
+/// with `cinetpay_string_free`. A NULL `result_json` is refused with `CINETPAY_ERR_VALIDATION`
+/// (nothing can be reported). An unknown operation is a `CINETPAY_ERR_VALIDATION` on the field
+/// `operation`.
 ///
 /// Blocks the calling thread until CinetPay answers; safe to call from many threads at once.
 ///
 /// # Safety
-/// `client` must be NULL or a live client; `request_json` NULL or a NUL-terminated string;
-/// `result_json` NULL or writable.
+/// `client` must be NULL or a live client; `operation` and `input_json` NULL or NUL-terminated
+/// strings; `result_json` NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn cinetpay_init_payment(
+pub unsafe extern "C" fn cinetpay_call(
     client: *const CinetPayClient,
-    request_json: *const c_char,
+    operation: *const c_char,
+    input_json: *const c_char,
     result_json: *mut *mut c_char,
 ) -> i32 {
     let result = catch_unwind(AssertUnwindSafe(|| {
@@ -279,25 +283,44 @@ pub unsafe extern "C" fn cinetpay_init_payment(
         }
         // SAFETY: checked non-NULL; the caller guarantees it is a live client.
         let client = unsafe { &*client };
-        let payload = PaymentPayload::from_json_str(unsafe { arg(request_json, "request_json") }?)?;
-        client.inner.init_payment_payload(&payload)
+        // SAFETY: the caller's guarantees on the strings.
+        let operation = unsafe { arg(operation, "operation") }?;
+        let input = unsafe { arg(input_json, "request_json") }?;
+        let input = bridge::parse_input(input)?;
+        bridge::call_blocking(client.inner.as_async(), operation, &input)
     }))
     .unwrap_or_else(|_| Err(panicked()));
     match result {
-        Ok(link) => {
-            let json = serde_json::json!({
-                "payment_token": link.payment_token,
-                "payment_url": link.payment_url,
-                "api_response_id": link.api_response_id,
-            });
-            unsafe { put(result_json, json.to_string()) };
+        Ok(value) => {
+            // SAFETY: checked non-NULL above (an Ok result implies it).
+            unsafe { put(result_json, value.to_string()) };
             CinetPayStatus::CinetpayOk as i32
         }
         Err(e) => {
+            // SAFETY: the caller's guarantee on result_json; `put` ignores NULL.
             unsafe { put(result_json, error_object(&e)) };
             status_of(e.code()) as i32
         }
     }
+}
+
+/// Initialises a payment: `cinetpay_call(client, "init_payment", request_json, result_json)`.
+/// `request_json` holds CinetPay's field names, as in its docs.
+///
+/// Returns `CINETPAY_OK` with `*result_json` =
+/// `{"payment_token", "payment_url", "api_response_id"}`, or an error status with the error
+/// object (see `cinetpay_call`). Free `*result_json` with `cinetpay_string_free`.
+///
+/// # Safety
+/// As for `cinetpay_call`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cinetpay_init_payment(
+    client: *const CinetPayClient,
+    request_json: *const c_char,
+    result_json: *mut *mut c_char,
+) -> i32 {
+    // SAFETY: the caller's guarantees are passed on unchanged; the name is a static C string.
+    unsafe { cinetpay_call(client, c"init_payment".as_ptr(), request_json, result_json) }
 }
 
 /// Releases a string this library returned. NULL is ignored.

@@ -19,6 +19,17 @@ pub fn operations() -> Vec<&'static str> {
     operation::OPERATIONS.iter().map(|op| op.name).collect()
 }
 
+/// Parses a binding's JSON text (C, PHP and Node hand over text), with the same error in every
+/// language.
+pub fn parse_input(json: &str) -> Result<Value> {
+    serde_json::from_str(json).map_err(|e| {
+        Error::validation(
+            "request",
+            format!("is not valid JSON ({e}): send a JSON object"),
+        )
+    })
+}
+
 /// A call that passed every local rule, ready to send.
 #[derive(Debug)]
 pub struct Prepared {

@@ -115,11 +115,31 @@ static void test_bad_calls(CinetPayClient *c) {
   cinetpay_client_free(NULL);
 }
 
+/* cinetpay_call: every operation by name; the named functions are wrappers around it. */
+static void test_call_by_name(CinetPayClient *c) {
+  char req[1024], *out = NULL;
+  request(req, sizeof req, "C-CALL-1", "");
+  int32_t status = cinetpay_call(c, "init_payment", req, &out);
+  CHECK(status == CINETPAY_OK && out && strstr(out, "\"payment_token\""), "call init_payment: %s", out ? out : "");
+  cinetpay_string_free(out);
+  out = NULL;
+  status = cinetpay_call(c, "refund", req, &out);
+  CHECK(status == CINETPAY_ERR_VALIDATION && out && strstr(out, "\"field\":\"operation\"") &&
+            strstr(out, "init_payment"),
+        "unknown operation: %s", out ? out : "");
+  cinetpay_string_free(out);
+  out = NULL;
+  status = cinetpay_call(c, NULL, req, &out);
+  CHECK(status == CINETPAY_ERR_VALIDATION && out && strstr(out, "\"field\":\"operation\""), "NULL operation");
+  cinetpay_string_free(out);
+}
+
 static void test_against_the_emulator(CinetPayClient *c) {
   char req[1024];
   request(req, sizeof req, "C-OK-1", ",\"metadata\":\"order=1\"");
   expect(c, req, CINETPAY_OK, "\"payment_url\":\"http://127.0.0.1:", "success");
   expect(c, req, CINETPAY_ERR_MINIMUM_REQUIRED_FIELD, "\"api_code\":\"608\"", "reused transaction_id");
+  expect(c, req, CINETPAY_ERR_MINIMUM_REQUIRED_FIELD, "already used", "reused transaction_id: its own hint");
   request(req, sizeof req, "C-XAF", ",\"currency\":\"XAF\"");
   expect(c, req, CINETPAY_ERR_CURRENCY_NOT_ALLOWED, "\"code\":\"currency_not_allowed\"", "currency");
 
@@ -278,6 +298,7 @@ int main(int argc, char **argv) {
   CHECK(c != NULL, "emulator client");
   test_bad_calls(c);
   test_against_the_emulator(c);
+  test_call_by_name(c);
   test_network_timeout_and_rate_limit();
   test_eight_threads(c);
   test_parallel(argv[3]);
