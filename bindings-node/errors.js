@@ -51,10 +51,10 @@ const CLASS_BY_FAMILY = {
 /** The error for a core error's info (the JSON the native layer sends). */
 function fromInfo(info) {
   const Class = CLASS_BY_FAMILY[info.family] ?? CinetPayError;
-  // The core's one-line form without its "code: " prefix: the class and `code` say that.
+  // The core's one-line form, the same as str(error) in Python, getMessage() in PHP and Display
+  // in Rust: "code: field: message (api_response_id ...)".
   const display = typeof info.display === 'string' ? info.display : `${info.code}: ${info.message}`;
-  const prefix = `${info.code}: `;
-  return new Class(display.startsWith(prefix) ? display.slice(prefix.length) : display, info);
+  return new Class(display, info);
 }
 
 /** Turns an error thrown by the native layer into its CinetPayError; other errors pass through. */

@@ -41,6 +41,8 @@ test('validation cases are refused locally, naming the field', async () => {
       assert.equal(e.field, c.field, c.name);
       assert.equal(e.requestSent, false, c.name);
       assert.ok(e.message.includes(c.message_contains), `${c.name}: ${e.message}`);
+      // The one-line form every language shares (Python str, Rust Display, PHP getMessage).
+      assert.ok(e.message.startsWith(`validation_error: ${c.field}: `), `${c.name}: ${e.message}`);
       return true;
     });
   }

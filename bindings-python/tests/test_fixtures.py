@@ -47,6 +47,8 @@ def test_validation_cases_fail_locally(case: Dict[str, Any]) -> None:
     assert (e.code, e.field, e.request_sent) == ("validation_error", case["field"], False)
     assert case["message_contains"] in e.message
     assert isinstance(e, ValueError)
+    # The one-line form every language shares (Rust Display, Node message, PHP getMessage).
+    assert str(e) == f"validation_error: {e.field}: {e.message}"
 
 
 @pytest.mark.parametrize("case", VALIDATION["cases"], ids=lambda c: c["name"])

@@ -34,13 +34,14 @@ echo "payment created: {$link['payment_url']}\n";
 try {
     $cinetpay->initPayment(['amount' => 2502] + $order);
 } catch (CinetPay\Error $e) {
-    echo "validation error on {$e->field()}: {$e->getMessage()}\n";
+    // getMessage() is the one-line form of every language: "validation_error: amount: ...".
+    echo "refused before sending: {$e->getMessage()}\n";
 }
 
 // CinetPay refuses a transaction_id it has already seen (code 608).
 try {
     $cinetpay->initPayment($order);
 } catch (CinetPay\Error $e) {
-    echo "API error {$e->errorCode()} (CinetPay {$e->apiCode()}): {$e->getMessage()}\n";
+    echo "refused by CinetPay (code {$e->apiCode()}): {$e->getMessage()}\n";
     echo "hint: {$e->hint()}\n";
 }

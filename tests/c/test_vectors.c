@@ -153,6 +153,11 @@ static void test_validation_cases(void) {
     CHECK(field && strcmp(field, str(k, "field")) == 0, "%s: field %s", name, field ? field : "(none)");
     CHECK(message && strstr(message, str(k, "message_contains")), "%s: message %s", name, message ? message : "");
     CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(error, "request_sent")), "%s: request_sent", name);
+    /* The one-line form every language shares (Python str, Node message, Rust Display). */
+    char want[512];
+    snprintf(want, sizeof want, "validation_error: %s: %s", str(k, "field"), message ? message : "");
+    const char *display = str(error, "display");
+    CHECK(display && strcmp(display, want) == 0, "%s: display %s", name, display ? display : "(none)");
     cJSON_Delete(error);
     cJSON_Delete(body);
   }

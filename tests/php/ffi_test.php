@@ -40,6 +40,8 @@ foreach ($base['cases'] as $case) {
         check(false, "{$case['name']}: accepted");
     } catch (CinetPay\Error $e) {
         check($e->isValidation() && $e->field() === $case['field'], "{$case['name']}: {$e->getMessage()}");
+        // The one-line form every language shares (Python str, Node message, Rust Display).
+        check(str_starts_with($e->getMessage(), "validation_error: {$case['field']}: "), "{$case['name']}: one-line form");
         check(str_contains($e->getMessage(), $case['message_contains']), "{$case['name']}: message");
     }
 }
