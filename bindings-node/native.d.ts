@@ -68,3 +68,9 @@ export interface NativeConfig {
 
 /** The operations `NativeClient.call` accepts, from the core's table. */
 export declare function operations(): Array<string>
+
+/**
+ * The core's schema (operations, fields, required fields, currencies, channels, langs), which
+ * the tests hold `index.d.ts` to.
+ */
+export declare function schema(): any

@@ -180,6 +180,13 @@ impl NativeClient {
     }
 }
 
+/// The core's schema (operations, fields, required fields, currencies, channels, langs), which
+/// the tests hold `index.d.ts` to.
+#[napi]
+pub fn schema() -> Value {
+    bridge::schema()
+}
+
 /// The operations `NativeClient.call` accepts, from the core's table.
 #[napi]
 pub fn operations() -> Vec<&'static str> {

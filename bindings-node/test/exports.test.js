@@ -48,3 +48,20 @@ test('every core operation has a camelCase method on Client', () => {
     assert.equal(typeof cinetpay.Client.prototype[method], 'function', `Client.${method} (${op})`);
   }
 });
+
+test('index.d.ts types are the core schema: fields, required ones, currencies, channels, langs', () => {
+  const schema = native.schema();
+  const text = readFileSync(path.join(__dirname, '..', 'index.d.ts'), 'utf8');
+  const body = text.slice(text.indexOf('export interface PaymentParams'), text.indexOf('}', text.indexOf('export interface PaymentParams')));
+  const props = [...body.matchAll(/^\s+(\w+)(\??):/gm)].map((m) => ({ name: m[1], optional: m[2] === '?' }));
+  assert.deepEqual(props.map((p) => p.name).sort(), [...schema.fields].sort());
+  assert.deepEqual(props.filter((p) => !p.optional).map((p) => p.name).sort(), [...schema.required].sort());
+  const union = (name) => {
+    const start = text.indexOf(`export type ${name} =`);
+    return new Set([...text.slice(start, text.indexOf(';', start)).matchAll(/'(\w+)'/g)].map((m) => m[1]));
+  };
+  for (const [type, values] of [['Currency', schema.currencies], ['Channels', schema.channels], ['Lang', schema.langs]]) {
+    for (const v of values) assert.ok(union(type).has(v), `${type} lacks ${v}`);
+    for (const v of union(type)) assert.ok(values.includes(v.toUpperCase()) || values.includes(v.toLowerCase()) || values.includes(v), `${type} has ${v}, unknown to the core`);
+  }
+});

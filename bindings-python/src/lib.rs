@@ -296,5 +296,6 @@ fn _cinetpay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ERROR_FAMILIES", families)?;
     m.add("FIELDS", cinetpay::FIELDS.to_vec())?;
     m.add("OPERATIONS", bridge::operations())?;
+    m.add("SCHEMA", to_py(m.py(), &bridge::schema())?)?;
     Ok(())
 }

@@ -237,3 +237,15 @@ def test_an_unknown_operation_is_a_validation_error_naming_the_known_ones() -> N
 
             raise _from_native(e.args[0]) from None
     assert info.value.field == "operation" and "init_payment" in info.value.message
+
+
+def test_the_typed_keywords_are_the_core_s_fields() -> None:
+    # PaymentParams (what IDEs and mypy show) is held to the core's schema.
+    from cinetpay._cinetpay import SCHEMA
+
+    params = cinetpay.PaymentParams
+    assert set(params.__required_keys__) == set(SCHEMA["required"])
+    assert set(params.__required_keys__) | set(params.__optional_keys__) == set(SCHEMA["fields"])
+    doc = params.__doc__ or ""
+    for value in SCHEMA["currencies"] + SCHEMA["channels"] + SCHEMA["langs"]:
+        assert value in doc, f"PaymentParams' docstring does not list {value}"

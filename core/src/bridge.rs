@@ -19,6 +19,23 @@ pub fn operations() -> Vec<&'static str> {
     operation::OPERATIONS.iter().map(|op| op.name).collect()
 }
 
+/// What the host languages' type files must say, for their tests to hold them to the core: the
+/// operations, the payload's field names (and which are required), and the accepted currencies,
+/// channels and languages.
+pub fn schema() -> Value {
+    fn strings<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Vec<&'static str> {
+        all.iter().map(|v| f(*v)).collect()
+    }
+    json!({
+        "operations": operations(),
+        "fields": crate::payload::FIELDS,
+        "required": crate::payload::REQUIRED_FIELDS,
+        "currencies": strings(crate::payment::Currency::ALL, crate::payment::Currency::as_str),
+        "channels": strings(crate::payment::Channels::ALL, crate::payment::Channels::as_str),
+        "langs": strings(crate::payment::Lang::ALL, crate::payment::Lang::as_str),
+    })
+}
+
 /// Parses a binding's JSON text (C, PHP and Node hand over text), with the same error in every
 /// language.
 pub fn parse_input(json: &str) -> Result<Value> {
@@ -120,6 +137,27 @@ mod tests {
         let e = prepare(&client(), "refund", &json!({})).expect_err("unknown");
         assert_eq!(e.field(), Some("operation"));
         assert!(e.message().contains("init_payment"), "{e}");
+    }
+
+    #[test]
+    fn the_schema_s_required_fields_are_the_ones_validation_requires() {
+        let full = json!({"transaction_id": "T", "amount": 100, "currency": "XOF",
+            "description": "d", "notify_url": "https://a.example/n", "return_url": "https://a.example/r"});
+        prepare(&client(), "init_payment", &full).expect("complete");
+        let schema = schema();
+        let required = schema["required"].as_array().expect("required");
+        assert_eq!(required.len(), full.as_object().map_or(0, |o| o.len()));
+        for name in required {
+            let name = name.as_str().expect("name");
+            let mut input = full.clone();
+            input.as_object_mut().map(|o| o.remove(name));
+            let e = prepare(&client(), "init_payment", &input).expect_err(name);
+            assert_eq!(e.field(), Some(name), "{e}");
+        }
+        assert_eq!(
+            schema["currencies"],
+            json!(["XOF", "XAF", "CDF", "GNF", "USD"])
+        );
     }
 
     #[test]

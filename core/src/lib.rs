@@ -41,7 +41,7 @@ pub use config::{
     MAX_RETRIES_LIMIT, Secret,
 };
 pub use error::{ApiDetails, ERROR_TABLE, Error, ErrorCode, ErrorFamily, ErrorInfo, Result};
-pub use payload::{FIELDS, PaymentPayload};
+pub use payload::{FIELDS, PaymentPayload, REQUIRED_FIELDS};
 pub use payment::{Channels, Currency, InvoiceData, Lang, PaymentLink, PaymentRequest};
 
 /// This crate's version.

@@ -36,6 +36,17 @@ pub const FIELDS: &[&str] = &[
     "customer_zip_code",
 ];
 
+/// The keys a payload must have (the docs' "Obligatoire: Oui" rows that the client does not fill
+/// in itself: `apikey` and `site_id` come from the client, `channels` defaults to ALL).
+pub const REQUIRED_FIELDS: &[&str] = &[
+    "transaction_id",
+    "amount",
+    "currency",
+    "description",
+    "notify_url",
+    "return_url",
+];
+
 /// A parsed payload: the request, plus the `apikey`/`site_id` it carried, if any.
 ///
 /// Payloads copied from CinetPay's docs carry `apikey` and `site_id`. The client accepts them

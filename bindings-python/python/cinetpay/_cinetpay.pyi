@@ -2,13 +2,14 @@
 
 from typing import Any, Dict, List, Mapping, Optional, Tuple, final
 
-__all__ = ["Completions", "ERROR_CODES", "ERROR_FAMILIES", "FIELDS", "NativeClient", "NativeError", "OPERATIONS", "__version__"]
+__all__ = ["Completions", "ERROR_CODES", "ERROR_FAMILIES", "FIELDS", "NativeClient", "NativeError", "OPERATIONS", "SCHEMA", "__version__"]
 
 __version__: str
 ERROR_CODES: List[str]
 ERROR_FAMILIES: Dict[str, str]
 FIELDS: List[str]
 OPERATIONS: List[str]
+SCHEMA: Dict[str, List[str]]
 
 class NativeError(Exception):
     """A core error; ``args[0]`` is its JSON object. The public classes are in ``cinetpay``."""
