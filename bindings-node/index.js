@@ -7,7 +7,18 @@ const { version } = require('./package.json');
 
 const { ValidationError, fromInfo, fromNative, validation } = errors;
 
-const CONFIG_KEYS = ['apiKey', 'siteId', 'secretKey', 'baseUrl', 'timeoutMs', 'connectTimeoutMs', 'maxRetries'];
+// Client options and the core settings they map to, one to one (the core checks every value,
+// with the same error in every language, naming the setting).
+const SETTING_OF = {
+  apiKey: 'api_key',
+  siteId: 'site_id',
+  secretKey: 'secret_key',
+  baseUrl: 'base_url',
+  timeoutMs: 'timeout_ms',
+  connectTimeoutMs: 'connect_timeout_ms',
+  maxRetries: 'max_retries',
+};
+const CONFIG_KEYS = Object.keys(SETTING_OF);
 const MAX_DEPTH = 8;
 // Lets fromEnv hand the constructor a native client it built; not reachable from outside.
 const FROM_NATIVE = Symbol('cinetpay.fromNative');
@@ -25,24 +36,27 @@ function editDistance(a, b) {
   return prev[b.length];
 }
 
-function checkConfig(config) {
+/** The Client options as the core's settings object (JSON text), refusing unknown options. */
+function settingsJson(config) {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
     throw new TypeError('cinetpay: the Client config must be an object such as { apiKey, siteId }');
   }
-  const out = {};
+  const settings = { app_info: APP_INFO };
   for (const [key, value] of Object.entries(config)) {
     if (!CONFIG_KEYS.includes(key)) {
       const near = CONFIG_KEYS.find((k) => editDistance(key.toLowerCase(), k.toLowerCase()) <= 2);
       throw validation(key, `is not a Client option${near ? `: did you mean ${near}?` : ` (options: ${CONFIG_KEYS.join(', ')})`}`);
     }
-    if (value === undefined || value === null) continue;
-    const numeric = key === 'timeoutMs' || key === 'connectTimeoutMs' || key === 'maxRetries';
-    if (numeric ? typeof value !== 'number' : typeof value !== 'string') {
-      throw new TypeError(`cinetpay: ${key} must be a ${numeric ? 'number' : 'string'}, got ${typeof value}`);
+    if (value === undefined) continue;
+    const setting = SETTING_OF[key];
+    // JSON would turn these into null (absent) or drop them: refuse them here, as the core would.
+    if (typeof value === 'number' && !Number.isFinite(value)) throw validation(setting, `must be a finite number, got ${value}`);
+    if (typeof value === 'bigint' || typeof value === 'function' || typeof value === 'symbol') {
+      throw validation(setting, `must be a ${key.endsWith('Ms') || key === 'maxRetries' ? 'number' : 'string'}, got a ${typeof value}`);
     }
-    out[key] = value;
+    settings[setting] = value;
   }
-  return out;
+  return JSON.stringify(settings);
 }
 
 /** Refuses what JSON cannot carry faithfully, naming the field; the core checks the rest. */
@@ -94,14 +108,14 @@ class Client {
       this.#native = built;
       return;
     }
-    const checked = checkConfig(config);
-    this.#native = nativeCall(() => new native.NativeClient({ ...checked, appInfo: APP_INFO }));
+    const json = settingsJson(config);
+    this.#native = nativeCall(() => new native.NativeClient(json));
   }
 
   /** A client from CINETPAY_API_KEY, CINETPAY_SITE_ID, CINETPAY_SECRET_KEY, CINETPAY_BASE_URL. */
   static fromEnv(config = {}) {
-    const checked = checkConfig(config);
-    const built = nativeCall(() => native.NativeClient.fromEnv({ ...checked, appInfo: APP_INFO }));
+    const json = settingsJson(config);
+    const built = nativeCall(() => native.NativeClient.fromEnv(json));
     return new Client(undefined, FROM_NATIVE, built);
   }
 

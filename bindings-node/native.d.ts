@@ -3,10 +3,13 @@
 
 /** The native client; `index.js` wraps it as `Client`. */
 export declare class NativeClient {
-  /** A client from explicit settings. */
-  constructor(config: NativeConfig)
-  /** A client from the `CINETPAY_*` environment variables, with optional overrides. */
-  static fromEnv(config: NativeConfig): NativeClient
+  /**
+   * A client from a settings object as JSON text, in the core's one schema
+   * (`cinetpay::settings`); `index.js` maps its camelCase options onto it one to one.
+   */
+  constructor(settingsJson: string)
+  /** Like the constructor, on top of the `CINETPAY_*` environment variables. */
+  static fromEnv(settingsJson: string): NativeClient
   /**
    * Calls `operation` (one of `operations()`) with a JSON object. Returns
    * `{ ok: true, value }` through a promise, or `{ ok: false, error }` with the core's error
@@ -45,26 +48,6 @@ export declare function errorFamilies(): Record<string, string>
 
 /** The payload field names CinetPay's docs define. */
 export declare function fields(): Array<string>
-
-/** Client settings, already type-checked by `index.js`. */
-export interface NativeConfig {
-  /** apikey (back-office, menu Intégration). */
-  apiKey?: string
-  /** site_id. */
-  siteId?: string
-  /** Secret key, for notifications. */
-  secretKey?: string
-  /** API base URL. */
-  baseUrl?: string
-  /** Per-attempt timeout in milliseconds. */
-  timeoutMs?: number
-  /** Connect timeout in milliseconds. */
-  connectTimeoutMs?: number
-  /** Retries of connections that failed before sending. */
-  maxRetries?: number
-  /** Appended to the User-Agent. */
-  appInfo?: string
-}
 
 /** The operations `NativeClient.call` accepts, from the core's table. */
 export declare function operations(): Array<string>

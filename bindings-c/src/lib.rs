@@ -12,10 +12,8 @@
 use std::ffi::{CStr, CString, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
-use std::time::Duration;
 
-use sdk::{ClientConfig, Error as CoreError, ErrorCode, blocking, bridge};
-use serde::Deserialize;
+use sdk::{Error as CoreError, ErrorCode, bridge};
 
 /// Status of a call: `CINETPAY_OK`, or the error's stable code. The error JSON's `"code"` holds
 /// the same code as a string, as in every other language.
@@ -119,20 +117,7 @@ fn status_of(code: ErrorCode) -> CinetPayStatus {
 
 /// An opaque client. Create with `cinetpay_client_new`, release with `cinetpay_client_free`.
 pub struct CinetPayClient {
-    inner: blocking::Client,
-}
-
-/// The client settings the config JSON may hold; anything else is refused.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Config {
-    api_key: Option<String>,
-    site_id: Option<String>,
-    secret_key: Option<String>,
-    base_url: Option<String>,
-    timeout_ms: Option<u64>,
-    connect_timeout_ms: Option<u64>,
-    max_retries: Option<u32>,
+    inner: sdk::Client,
 }
 
 fn error_object(e: &CoreError) -> String {
@@ -181,32 +166,24 @@ fn panicked() -> CoreError {
 }
 
 fn build_client(config_json: &str) -> Result<CinetPayClient, CoreError> {
-    let c: Config = serde_json::from_str(config_json).map_err(|e| {
+    // The core's one settings schema, as every language hands it over.
+    let mut settings = bridge::parse_input(config_json).map_err(|e| {
         CoreError::validation(
             "config_json",
-            format!("{e}: expected an object with api_key, site_id, secret_key, base_url, timeout_ms, connect_timeout_ms, max_retries"),
+            format!("{}: send a JSON object", e.message()),
         )
     })?;
-    let mut config =
-        ClientConfig::new(c.api_key.unwrap_or_default(), c.site_id.unwrap_or_default());
-    if let Some(k) = c.secret_key {
-        config = config.secret_key(k);
+    // The User-Agent names this binding, then the caller's own app_info, if any.
+    if let Some(obj) = settings.as_object_mut() {
+        let ours = format!("cinetpay-c/{}", sdk::VERSION);
+        let info = match obj.get("app_info").and_then(|v| v.as_str()) {
+            Some(theirs) if !theirs.trim().is_empty() => format!("{ours} {theirs}"),
+            _ => ours,
+        };
+        obj.insert("app_info".to_owned(), info.into());
     }
-    if let Some(u) = c.base_url {
-        config = config.base_url(u);
-    }
-    if let Some(ms) = c.timeout_ms {
-        config.timeout = Duration::from_millis(ms);
-    }
-    if let Some(ms) = c.connect_timeout_ms {
-        config.connect_timeout = Duration::from_millis(ms);
-    }
-    if let Some(r) = c.max_retries {
-        config.max_retries = r;
-    }
-    config.app_info = Some(format!("cinetpay-c/{}", sdk::VERSION));
     Ok(CinetPayClient {
-        inner: blocking::Client::new(config)?,
+        inner: bridge::client_from_settings(&settings, false)?,
     })
 }
 
@@ -287,7 +264,7 @@ pub unsafe extern "C" fn cinetpay_call(
         let operation = unsafe { arg(operation, "operation") }?;
         let input = unsafe { arg(input_json, "request_json") }?;
         let input = bridge::parse_input(input)?;
-        bridge::call_blocking(client.inner.as_async(), operation, &input)
+        bridge::call_blocking(&client.inner, operation, &input)
     }))
     .unwrap_or_else(|_| Err(panicked()));
     match result {

@@ -4,31 +4,10 @@
 //! validates and sends it, and errors travel back as a JSON object in the error's message, which
 //! `errors.js` turns into the `CinetPayError` classes.
 
-use cinetpay::{Client, ClientConfig, Error as CoreError, bridge};
+use cinetpay::{Client, Error as CoreError, bridge};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
-
-/// Client settings, already type-checked by `index.js`.
-#[napi(object)]
-pub struct NativeConfig {
-    /// apikey (back-office, menu Intégration).
-    pub api_key: Option<String>,
-    /// site_id.
-    pub site_id: Option<String>,
-    /// Secret key, for notifications.
-    pub secret_key: Option<String>,
-    /// API base URL.
-    pub base_url: Option<String>,
-    /// Per-attempt timeout in milliseconds.
-    pub timeout_ms: Option<f64>,
-    /// Connect timeout in milliseconds.
-    pub connect_timeout_ms: Option<f64>,
-    /// Retries of connections that failed before sending.
-    pub max_retries: Option<f64>,
-    /// Appended to the User-Agent.
-    pub app_info: Option<String>,
-}
 
 /// The core's error as the JSON object `errors.js` reads, carried in the JS error's message
 /// (for the synchronous constructors, which can only throw).
@@ -55,55 +34,6 @@ pub struct CallOutcome {
     pub error: Option<serde_json::Value>,
 }
 
-fn millis(
-    field: &str,
-    ms: Option<f64>,
-    default: std::time::Duration,
-) -> cinetpay::Result<std::time::Duration> {
-    match ms {
-        None => Ok(default),
-        Some(ms) => std::time::Duration::try_from_secs_f64(ms / 1000.0)
-            .ok()
-            .filter(|d| !d.is_zero())
-            .ok_or_else(|| {
-                CoreError::validation(
-                    field,
-                    format!("must be a positive number of milliseconds, got {ms}"),
-                )
-            }),
-    }
-}
-
-fn build(base: ClientConfig, c: NativeConfig) -> cinetpay::Result<Client> {
-    let mut config = base;
-    if let Some(k) = c.secret_key {
-        config = config.secret_key(k);
-    }
-    if let Some(u) = c.base_url {
-        config = config.base_url(u);
-    }
-    config.timeout = millis("timeoutMs", c.timeout_ms, config.timeout)?;
-    config.connect_timeout = millis(
-        "connectTimeoutMs",
-        c.connect_timeout_ms,
-        config.connect_timeout,
-    )?;
-    if let Some(r) = c.max_retries {
-        if r.fract() != 0.0 || !(0.0..=f64::from(cinetpay::MAX_RETRIES_LIMIT)).contains(&r) {
-            return Err(CoreError::validation(
-                "maxRetries",
-                format!(
-                    "must be an integer from 0 to {}, got {r}",
-                    cinetpay::MAX_RETRIES_LIMIT
-                ),
-            ));
-        }
-        config.max_retries = r as u32;
-    }
-    config.app_info = c.app_info;
-    Client::new(config)
-}
-
 /// The native client; `index.js` wraps it as `Client`.
 #[napi]
 pub struct NativeClient {
@@ -112,23 +42,22 @@ pub struct NativeClient {
 
 #[napi]
 impl NativeClient {
-    /// A client from explicit settings.
+    /// A client from a settings object as JSON text, in the core's one schema
+    /// (`cinetpay::settings`); `index.js` maps its camelCase options onto it one to one.
     #[napi(constructor, catch_unwind)]
-    pub fn new(config: NativeConfig) -> Result<Self> {
-        let base = ClientConfig::new(
-            config.api_key.clone().unwrap_or_default(),
-            config.site_id.clone().unwrap_or_default(),
-        );
-        build(base, config)
-            .map(|inner| NativeClient { inner })
-            .map_err(|e| to_napi(&e))
+    pub fn new(settings_json: String) -> Result<Self> {
+        Self::build(&settings_json, false)
     }
 
-    /// A client from the `CINETPAY_*` environment variables, with optional overrides.
+    /// Like the constructor, on top of the `CINETPAY_*` environment variables.
     #[napi(factory, catch_unwind)]
-    pub fn from_env(config: NativeConfig) -> Result<Self> {
-        ClientConfig::from_env()
-            .and_then(|base| build(base, config))
+    pub fn from_env(settings_json: String) -> Result<Self> {
+        Self::build(&settings_json, true)
+    }
+
+    fn build(settings_json: &str, from_env: bool) -> Result<Self> {
+        bridge::parse_input(settings_json)
+            .and_then(|settings| bridge::client_from_settings(&settings, from_env))
             .map(|inner| NativeClient { inner })
             .map_err(|e| to_napi(&e))
     }

@@ -78,12 +78,14 @@ test('configuration errors', async () => {
       return true;
     });
   };
+  // Values are checked by the core, which names the setting as every language does.
   check({ siteId: SITE_ID }, cinetpay.ValidationError, 'api_key');
   check({ apiKey: API_KEY, siteId: SITE_ID, apikey: 'x' }, cinetpay.ValidationError, 'apikey');
-  check({ apiKey: API_KEY, siteId: SITE_ID, timeoutMs: -1 }, cinetpay.ValidationError, 'timeoutMs');
-  check({ apiKey: API_KEY, siteId: SITE_ID, maxRetries: 1.5 }, cinetpay.ValidationError, 'maxRetries');
+  check({ apiKey: API_KEY, siteId: SITE_ID, timeoutMs: -1 }, cinetpay.ValidationError, 'timeout_ms');
+  check({ apiKey: API_KEY, siteId: SITE_ID, timeoutMs: NaN }, cinetpay.ValidationError, 'timeout_ms');
+  check({ apiKey: API_KEY, siteId: SITE_ID, maxRetries: 1.5 }, cinetpay.ValidationError, 'max_retries');
   check({ apiKey: API_KEY, siteId: SITE_ID, baseUrl: 'http://api-checkout.cinetpay.com' }, cinetpay.ValidationError, 'base_url');
-  check({ apiKey: 42, siteId: SITE_ID }, TypeError);
+  check({ apiKey: 42, siteId: SITE_ID }, cinetpay.ValidationError, 'api_key');
   check(null, TypeError);
   assert.throws(() => new cinetpay.Client({ apiKey: API_KEY, siteId: SITE_ID, apikey: 'x' }), /did you mean apiKey/);
 });

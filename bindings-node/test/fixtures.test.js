@@ -10,6 +10,7 @@ const DOCS = ['requests/docs-axios.json', 'requests/docs-refid12354.json', 'requ
 const VALIDATION = fixture('validation.json');
 const API_ERRORS = fixture('api-errors.json');
 const ACCEPTED = fixture('accepted.json');
+const SETTINGS = fixture('settings.json');
 
 function patched(c) {
   const body = { ...VALIDATION.base, ...(c.set ?? {}) };
@@ -54,6 +55,27 @@ const CLASSES = {
   currency_not_allowed: cinetpay.APIError,
   minimum_required_field: cinetpay.APIError,
 };
+
+test('settings cases are refused naming the setting, as in every language', () => {
+  // The native entry every Client goes through, with the core's settings as given.
+  const native = require('../native.js');
+  const { fromNative } = require('../errors.js');
+  for (const c of SETTINGS.cases) {
+    const settings = { ...SETTINGS.base, ...(c.set ?? {}) };
+    for (const key of c.unset ?? []) delete settings[key];
+    assert.throws(
+      () => {
+        try {
+          new native.NativeClient(JSON.stringify(settings));
+        } catch (e) {
+          throw fromNative(e);
+        }
+      },
+      (e) => e instanceof cinetpay.ValidationError && e.field === c.field && e.message.includes(c.message_contains),
+      c.name,
+    );
+  }
+});
 
 test('accepted cases are sent exactly as given', async (t) => {
   const emu = await startEmulator();

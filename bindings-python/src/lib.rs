@@ -6,11 +6,9 @@
 
 mod completions;
 
-use std::time::Duration;
-
 use completions::Completions;
 
-use cinetpay::{ClientConfig, Error as CoreError, ErrorCode, blocking, bridge};
+use cinetpay::{Error as CoreError, ErrorCode, blocking, bridge};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
@@ -147,85 +145,22 @@ fn input_from(payload: &Bound<'_, PyDict>) -> PyResult<Value> {
     Ok(Value::Object(map))
 }
 
-fn seconds(field: &str, secs: f64) -> Result<Duration, CoreError> {
-    Duration::try_from_secs_f64(secs)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| {
-            validation(
-                field,
-                format!("must be a positive number of seconds, got {secs}"),
-            )
-        })
-}
-
-/// The native client: a `cinetpay::blocking::Client`, whose async twin serves the asyncio API.
+/// The native client: the core's client, driven through the bridge, blocking or for asyncio.
 /// Both run on the core's one shared tokio runtime.
 #[pyclass(module = "cinetpay._cinetpay", frozen)]
 struct NativeClient {
-    inner: blocking::Client,
-}
-
-/// Applies the settings `Client(...)` and `Client.from_env(...)` share.
-fn with_settings(
-    mut config: ClientConfig,
-    timeout: f64,
-    connect_timeout: f64,
-    max_retries: i64,
-    app_info: Option<String>,
-) -> Result<ClientConfig, CoreError> {
-    config.timeout = seconds("timeout", timeout)?;
-    config.connect_timeout = seconds("connect_timeout", connect_timeout)?;
-    config.max_retries = u32::try_from(max_retries).map_err(|_| {
-        validation(
-            "max_retries",
-            format!("must be between 0 and {}", cinetpay::MAX_RETRIES_LIMIT),
-        )
-    })?;
-    config.app_info = app_info;
-    Ok(config)
+    inner: cinetpay::Client,
 }
 
 #[pymethods]
 impl NativeClient {
+    /// A client from a settings dict (the core's one schema: `cinetpay.settings`), optionally
+    /// on top of the `CINETPAY_*` variables.
     #[new]
-    #[pyo3(signature = (api_key, site_id, secret_key=None, base_url=None, timeout=30.0, connect_timeout=10.0, max_retries=2, app_info=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        api_key: Option<String>,
-        site_id: Option<String>,
-        secret_key: Option<String>,
-        base_url: Option<String>,
-        timeout: f64,
-        connect_timeout: f64,
-        max_retries: i64,
-        app_info: Option<String>,
-    ) -> PyResult<Self> {
-        let mut config =
-            ClientConfig::new(api_key.unwrap_or_default(), site_id.unwrap_or_default());
-        if let Some(k) = secret_key {
-            config = config.secret_key(k);
-        }
-        if let Some(u) = base_url {
-            config = config.base_url(u);
-        }
-        with_settings(config, timeout, connect_timeout, max_retries, app_info)
-            .and_then(blocking::Client::new)
-            .map(|inner| NativeClient { inner })
-            .map_err(|e| to_pyerr(&e))
-    }
-
-    #[staticmethod]
-    #[pyo3(signature = (timeout=30.0, connect_timeout=10.0, max_retries=2, app_info=None))]
-    fn from_env(
-        timeout: f64,
-        connect_timeout: f64,
-        max_retries: i64,
-        app_info: Option<String>,
-    ) -> PyResult<Self> {
-        ClientConfig::from_env()
-            .and_then(|c| with_settings(c, timeout, connect_timeout, max_retries, app_info))
-            .and_then(blocking::Client::new)
+    #[pyo3(signature = (settings, from_env=false))]
+    fn new(settings: &Bound<'_, PyDict>, from_env: bool) -> PyResult<Self> {
+        let settings = input_from(settings)?;
+        bridge::client_from_settings(&settings, from_env)
             .map(|inner| NativeClient { inner })
             .map_err(|e| to_pyerr(&e))
     }
@@ -239,7 +174,7 @@ impl NativeClient {
         payload: &Bound<'_, PyDict>,
     ) -> PyResult<Py<PyAny>> {
         let input = input_from(payload)?;
-        let client = self.inner.as_async();
+        let client = &self.inner;
         let result = py.detach(|| bridge::call_blocking(client, operation, &input));
         to_py(py, &result.map_err(|e| to_pyerr(&e))?)
     }
@@ -253,24 +188,24 @@ impl NativeClient {
         calls: &Completions,
     ) -> PyResult<u64> {
         let input = input_from(payload)?;
-        let client = self.inner.as_async().clone();
+        let client = self.inner.clone();
         let prepared = bridge::prepare(&client, operation, &input).map_err(|e| to_pyerr(&e))?;
         calls.spawn(async move { prepared.send(&client).await })
     }
 
     #[getter]
     fn site_id(&self) -> String {
-        self.inner.as_async().config().site_id.clone()
+        self.inner.config().site_id.clone()
     }
 
     #[getter]
     fn base_url(&self) -> String {
-        self.inner.as_async().config().base_url.clone()
+        self.inner.config().base_url.clone()
     }
 
     #[getter]
     fn user_agent(&self) -> String {
-        self.inner.as_async().user_agent().to_owned()
+        self.inner.user_agent().to_owned()
     }
 }
 

@@ -96,9 +96,14 @@ def test_bad_configuration_is_a_validation_error(kwargs: Any, field: str) -> Non
     assert info.value.field == field
 
 
-def test_wrong_configuration_types_are_type_errors() -> None:
-    with pytest.raises(TypeError):
+def test_wrong_configuration_types_are_the_core_s_validation_errors() -> None:
+    # Settings go to the core as given, so a wrong type is the same error in every language.
+    with pytest.raises(cinetpay.ValidationError) as info:
         cinetpay.Client(api_key=123, site_id=SITE_ID)  # type: ignore[arg-type]
+    assert info.value.field == "api_key" and "must be a string" in info.value.message
+    with pytest.raises(cinetpay.ValidationError) as info:
+        cinetpay.Client(api_key=API_KEY, site_id=SITE_ID, max_retries=1.5)  # type: ignore[arg-type]
+    assert info.value.field == "max_retries"
 
 
 def test_repr_and_errors_never_show_the_keys() -> None:

@@ -13,6 +13,7 @@ DOCS = ["requests/docs-axios.json", "requests/docs-refid12354.json", "requests/d
 VALIDATION = fixture("validation.json")
 API_ERRORS = fixture("api-errors.json")
 ACCEPTED = fixture("accepted.json")
+SETTINGS = fixture("settings.json")
 
 
 @pytest.mark.parametrize("name", DOCS)
@@ -72,6 +73,21 @@ def test_accepted_cases_are_sent_as_given(case: Dict[str, Any], emulator: Emulat
     client.init_payment(**body)
     sent = emulator.transaction(SITE_ID, tx)["request"]
     assert {key: sent.get(key) for key in case["set"]} == case["set"]
+
+
+@pytest.mark.parametrize("case", SETTINGS["cases"], ids=lambda c: c["name"])
+def test_settings_cases_are_refused_naming_the_setting(case: Dict[str, Any]) -> None:
+    # The native entry every Client goes through, with the settings as given.
+    from cinetpay._client import _native
+
+    settings = dict(SETTINGS["base"])
+    settings.update(case.get("set", {}))
+    for key in case.get("unset", []):
+        settings.pop(key)
+    with pytest.raises(cinetpay.ValidationError) as info:
+        _native(settings)
+    assert info.value.field == case["field"]
+    assert case["message_contains"] in info.value.message
 
 
 CLASSES = {

@@ -28,12 +28,24 @@ pub fn schema() -> Value {
     }
     json!({
         "operations": operations(),
+        "settings": crate::settings::SETTINGS,
         "fields": crate::payload::FIELDS,
         "required": crate::payload::REQUIRED_FIELDS,
         "currencies": strings(crate::payment::Currency::ALL, crate::payment::Currency::as_str),
         "channels": strings(crate::payment::Channels::ALL, crate::payment::Channels::as_str),
         "langs": strings(crate::payment::Lang::ALL, crate::payment::Lang::as_str),
     })
+}
+
+/// A client from a settings object (see [`crate::settings`]), after checking every setting;
+/// with `from_env`, the `CINETPAY_*` variables come first and the settings given override them.
+pub fn client_from_settings(settings: &Value, from_env: bool) -> Result<Client> {
+    let base = if from_env {
+        Some(crate::ClientConfig::from_env()?)
+    } else {
+        None
+    };
+    Client::new(crate::settings::config_from_settings(settings, base)?)
 }
 
 /// Parses a binding's JSON text (C, PHP and Node hand over text), with the same error in every

@@ -33,6 +33,7 @@ pub mod operation;
 mod payload;
 mod payment;
 pub mod response;
+pub mod settings;
 pub mod validate;
 
 pub use client::{Client, PreparedPayment, USER_AGENT_PREFIX};

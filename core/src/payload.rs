@@ -229,7 +229,7 @@ fn unknown_field(key: &str) -> Error {
 }
 
 /// Levenshtein distance, for "did you mean" suggestions on short keys.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -178,6 +178,22 @@ async fn accepted_cases_are_sent_as_given() {
     }
 }
 
+/// settings.json: a bad client setting is the same validation error in every language.
+#[test]
+fn settings_cases_are_refused_naming_the_setting() {
+    let v = fixture("settings.json");
+    for case in v["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let e = cinetpay::bridge::client_from_settings(&patched(&v["base"], case), false)
+            .expect_err(name);
+        assert_eq!(e.code(), ErrorCode::Validation, "{name}: {e}");
+        assert_eq!(e.field(), case["field"].as_str(), "{name}: {e}");
+        let needle = case["message_contains"].as_str().unwrap();
+        assert!(e.message().contains(needle), "{name}: {e}");
+    }
+    cinetpay::bridge::client_from_settings(&v["base"], false).expect("the base is valid");
+}
+
 #[tokio::test]
 async fn api_error_cases_against_the_emulator() {
     let emulator = Emulator::start(Config::default()).unwrap();

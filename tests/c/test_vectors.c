@@ -165,6 +165,30 @@ static void test_validation_cases(void) {
   cJSON_Delete(v);
 }
 
+/* settings.json: a bad client setting is the same validation error in every language. */
+static void test_settings_cases(void) {
+  cJSON *v = fixture("settings.json");
+  const cJSON *base = cJSON_GetObjectItemCaseSensitive(v, "base");
+  const cJSON *k;
+  cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(v, "cases")) {
+    const char *name = str(k, "name");
+    cJSON *settings = patched(base, k);
+    char *text = cJSON_PrintUnformatted(settings), *error = NULL;
+    CinetPayClient *c = cinetpay_client_new(text, &error);
+    cJSON *e = error ? cJSON_Parse(error) : NULL;
+    const char *field = str(e, "field"), *message = str(e, "message");
+    CHECK(c == NULL, "%s: accepted", name);
+    CHECK(field && strcmp(field, str(k, "field")) == 0, "%s: field %s", name, field ? field : "(none)");
+    CHECK(message && strstr(message, str(k, "message_contains")), "%s: message %s", name, message ? message : "");
+    cinetpay_client_free(c);
+    cJSON_Delete(e);
+    cinetpay_string_free(error);
+    free(text);
+    cJSON_Delete(settings);
+  }
+  cJSON_Delete(v);
+}
+
 /* accepted.json: what people type and the docs allow is sent exactly as given. */
 static void test_accepted_cases(const char *url) {
   cJSON *v = fixture("accepted.json");
@@ -257,6 +281,7 @@ int main(int argc, char **argv) {
   FIXTURES = argv[1];
   test_docs_examples(argv[3]);
   test_validation_cases();
+  test_settings_cases();
   test_accepted_cases(argv[2]);
   test_api_error_cases(argv[2]);
   printf("c vectors: %d passed, %d failed\n", passed, failed);

@@ -58,7 +58,8 @@ try {
     new CinetPay\Client(['apikey' => 'x']);
     check(false, 'a bad config was accepted');
 } catch (CinetPay\Error $e) {
-    check($e->isValidation() && str_contains($e->getMessage(), 'config_json'), 'bad config');
+    // The core's settings schema: the same error as in every language.
+    check($e->isValidation() && $e->field() === 'apikey' && str_contains($e->getMessage(), 'did you mean api_key'), 'bad config');
 }
 
 // The docs' request examples: sent as the fixture's wire body (project decisions labelled there).
@@ -79,6 +80,20 @@ foreach (['docs-axios', 'docs-refid12354', 'docs-seamless'] as $name) {
     }
     check(str_starts_with($stored['user_agent'], 'cinetpay-rust/') && str_contains($stored['user_agent'], ' cinetpay-c/'),
         "$name: user agent {$stored['user_agent']}");
+}
+
+// settings.json: a bad client setting is the same validation error in every language.
+$settings = json_decode((string) file_get_contents("$fixtures/settings.json"), true);
+foreach ($settings['cases'] as $case) {
+    $given = array_merge($settings['base'], $case['set'] ?? []);
+    foreach ($case['unset'] ?? [] as $key) { unset($given[$key]); }
+    try {
+        new CinetPay\Client($given);
+        check(false, "{$case['name']}: accepted");
+    } catch (CinetPay\Error $e) {
+        check($e->isValidation() && $e->field() === $case['field'], "{$case['name']}: field {$e->field()}");
+        check(str_contains($e->getMessage(), $case['message_contains']), "{$case['name']}: {$e->getMessage()}");
+    }
 }
 
 // accepted.json: what people type and the docs allow is sent exactly as given.

@@ -27,24 +27,7 @@ class Completions:
 
 @final
 class NativeClient:
-    def __new__(
-        cls,
-        api_key: Optional[str],
-        site_id: Optional[str],
-        secret_key: Optional[str] = None,
-        base_url: Optional[str] = None,
-        timeout: float = 30.0,
-        connect_timeout: float = 10.0,
-        max_retries: int = 2,
-        app_info: Optional[str] = None,
-    ) -> NativeClient: ...
-    @staticmethod
-    def from_env(
-        timeout: float = 30.0,
-        connect_timeout: float = 10.0,
-        max_retries: int = 2,
-        app_info: Optional[str] = None,
-    ) -> NativeClient: ...
+    def __new__(cls, settings: Mapping[str, object], from_env: bool = False) -> NativeClient: ...
     def call(self, operation: str, payload: Mapping[str, object]) -> Any: ...
     def call_async(self, operation: str, payload: Mapping[str, object], calls: Completions) -> int: ...
     @property

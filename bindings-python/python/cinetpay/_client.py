@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import weakref
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Dict, Optional
 
 from . import _cinetpay
 from ._cinetpay import NativeError
@@ -27,9 +27,13 @@ def _app_info() -> str:
     return f"cinetpay-python/{_cinetpay.__version__} {impl}/{v.major}.{v.minor}.{v.micro}"
 
 
-def _native_from_env(timeout: float, connect_timeout: float, max_retries: int) -> _cinetpay.NativeClient:
+def _native(settings: Dict[str, Any], from_env: bool = False) -> _cinetpay.NativeClient:
+    """The native client for these settings, handed to the core as given (``None`` is absent):
+    the core checks every one, with the same error in every language."""
+    settings = {k: v for k, v in settings.items() if v is not None}
+    settings["app_info"] = _app_info()
     try:
-        return _cinetpay.NativeClient.from_env(timeout, connect_timeout, max_retries, _app_info())
+        return _cinetpay.NativeClient(settings, from_env)
     except NativeError as e:
         raise _from_native(e.args[0]) from None
 
@@ -51,19 +55,17 @@ class _Base:
         connect_timeout: float = 10.0,
         max_retries: int = 2,
     ) -> None:
-        try:
-            self._native = _cinetpay.NativeClient(
-                api_key,
-                site_id,
-                secret_key,
-                base_url,
-                timeout,
-                connect_timeout,
-                max_retries,
-                _app_info(),
+        self._native = _native(
+            dict(
+                api_key=api_key,
+                site_id=site_id,
+                secret_key=secret_key,
+                base_url=base_url,
+                timeout=timeout,
+                connect_timeout=connect_timeout,
+                max_retries=max_retries,
             )
-        except NativeError as e:
-            raise _from_native(e.args[0]) from None
+        )
 
     @classmethod
     def _from_native(cls, native: _cinetpay.NativeClient) -> Any:
@@ -120,7 +122,8 @@ class Client(_Base):
     ) -> "Client":
         """A client from ``CINETPAY_API_KEY``, ``CINETPAY_SITE_ID`` and the optional
         ``CINETPAY_SECRET_KEY`` and ``CINETPAY_BASE_URL``."""
-        client: Client = cls._from_native(_native_from_env(timeout, connect_timeout, max_retries))
+        settings = dict(timeout=timeout, connect_timeout=connect_timeout, max_retries=max_retries)
+        client: Client = cls._from_native(_native(settings, from_env=True))
         return client
 
     def init_payment(self, **payload: "Unpack[PaymentParams]") -> PaymentLink:
@@ -182,7 +185,8 @@ class AsyncClient(_Base):
         cls, *, timeout: float = 30.0, connect_timeout: float = 10.0, max_retries: int = 2
     ) -> "AsyncClient":
         """An async client from the ``CINETPAY_*`` environment variables."""
-        client: AsyncClient = cls._from_native(_native_from_env(timeout, connect_timeout, max_retries))
+        settings = dict(timeout=timeout, connect_timeout=connect_timeout, max_retries=max_retries)
+        client: AsyncClient = cls._from_native(_native(settings, from_env=True))
         return client
 
     async def init_payment(self, **payload: "Unpack[PaymentParams]") -> PaymentLink:
