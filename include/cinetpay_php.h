@@ -76,6 +76,12 @@ int32_t cinetpay_call(const struct CinetPayClient *client,
                       const char *input_json,
                       char **result_json);
 
+// The SDK's schema as a JSON object: `operations`, `settings`, `fields`, `required`,
+// `currencies`, `channels`, `langs`, and `errors` (each code's `family`, `c_status` and
+// `hint`). Wrappers such as the PHP package hold their tables to it. Free the string with
+// `cinetpay_string_free`; NULL only if the SDK failed (a caught panic).
+char *cinetpay_schema(void);
+
 // Initialises a payment: `cinetpay_call(client, "init_payment", request_json, result_json)`.
 // `request_json` holds CinetPay's field names, as in its docs.
 //

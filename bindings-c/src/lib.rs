@@ -281,6 +281,15 @@ pub unsafe extern "C" fn cinetpay_call(
     }
 }
 
+/// The SDK's schema as a JSON object: `operations`, `settings`, `fields`, `required`,
+/// `currencies`, `channels`, `langs`, and `errors` (each code's `family`, `c_status` and
+/// `hint`). Wrappers such as the PHP package hold their tables to it. Free the string with
+/// `cinetpay_string_free`; NULL only if the SDK failed (a caught panic).
+#[unsafe(no_mangle)]
+pub extern "C" fn cinetpay_schema() -> *mut c_char {
+    catch_unwind(|| to_c(bridge::schema().to_string())).unwrap_or(ptr::null_mut())
+}
+
 /// Initialises a payment: `cinetpay_call(client, "init_payment", request_json, result_json)`.
 /// `request_json` holds CinetPay's field names, as in its docs.
 ///

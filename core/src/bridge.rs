@@ -20,8 +20,8 @@ pub fn operations() -> Vec<&'static str> {
 }
 
 /// What the host languages' type files must say, for their tests to hold them to the core: the
-/// operations, the payload's field names (and which are required), and the accepted currencies,
-/// channels and languages.
+/// operations, the client settings, the payload's field names (and which are required), the
+/// accepted currencies, channels and languages, and the error table.
 pub fn schema() -> Value {
     fn strings<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Vec<&'static str> {
         all.iter().map(|v| f(*v)).collect()
@@ -34,6 +34,12 @@ pub fn schema() -> Value {
         "currencies": strings(crate::payment::Currency::ALL, crate::payment::Currency::as_str),
         "channels": strings(crate::payment::Channels::ALL, crate::payment::Channels::as_str),
         "langs": strings(crate::payment::Lang::ALL, crate::payment::Lang::as_str),
+        "errors": crate::error::ERROR_TABLE.iter().map(|row| json!({
+            "code": row.name,
+            "family": row.family.as_str(),
+            "c_status": row.c_status,
+            "hint": row.hint,
+        })).collect::<Vec<_>>(),
     })
 }
 

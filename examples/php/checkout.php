@@ -8,7 +8,8 @@
 
 declare(strict_types=1);
 
-require __DIR__ . '/CinetPay.php';
+// The package in bindings-php/ (Composer: "cinetpay/cinetpay"); without Composer, its autoloader.
+require dirname(__DIR__, 2) . '/bindings-php/tests/bootstrap.php';
 
 $baseUrl = $argv[1] ?? (getenv('CINETPAY_BASE_URL') ?: 'https://api-checkout.cinetpay.com');
 $cinetpay = new CinetPay\Client([
@@ -33,7 +34,7 @@ echo "payment created: {$link['payment_url']}\n";
 // A rule broken locally: nothing is sent, the error names the field and the fix.
 try {
     $cinetpay->initPayment(['amount' => 2502] + $order);
-} catch (CinetPay\Error $e) {
+} catch (CinetPay\ValidationException $e) {
     // getMessage() is the one-line form of every language: "validation_error: amount: ...".
     echo "refused before sending: {$e->getMessage()}\n";
 }
@@ -41,7 +42,7 @@ try {
 // CinetPay refuses a transaction_id it has already seen (code 608).
 try {
     $cinetpay->initPayment($order);
-} catch (CinetPay\Error $e) {
+} catch (CinetPay\ApiException $e) {
     echo "refused by CinetPay (code {$e->apiCode()}): {$e->getMessage()}\n";
     echo "hint: {$e->hint()}\n";
 }

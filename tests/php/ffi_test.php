@@ -12,7 +12,7 @@
 
 declare(strict_types=1);
 
-require dirname(__DIR__, 2) . '/examples/php/CinetPay.php';
+require dirname(__DIR__, 2) . '/bindings-php/tests/bootstrap.php';
 
 $passed = 0;
 $failed = 0;
@@ -38,8 +38,8 @@ foreach ($base['cases'] as $case) {
     try {
         $client->initPayment($request);
         check(false, "{$case['name']}: accepted");
-    } catch (CinetPay\Error $e) {
-        check($e->isValidation() && $e->field() === $case['field'], "{$case['name']}: {$e->getMessage()}");
+    } catch (CinetPay\CinetPayException $e) {
+        check($e instanceof CinetPay\ValidationException && $e->field() === $case['field'], "{$case['name']}: {$e->getMessage()}");
         // The one-line form every language shares (Python str, Node message, Rust Display).
         check(str_starts_with($e->getMessage(), "validation_error: {$case['field']}: "), "{$case['name']}: one-line form");
         check(str_contains($e->getMessage(), $case['message_contains']), "{$case['name']}: message");
@@ -49,17 +49,17 @@ foreach ($base['cases'] as $case) {
 try {
     $client->initPayment(['transaction_id' => $tx] + $base['base']);
     check(false, 'a reused transaction_id was accepted');
-} catch (CinetPay\Error $e) {
+} catch (CinetPay\CinetPayException $e) {
     check($e->errorCode() === 'minimum_required_field' && $e->apiCode() === '608', 'reused transaction_id');
-    check($e->status === CinetPay\Client::ffi()->CINETPAY_ERR_MINIMUM_REQUIRED_FIELD, 'status enum constant');
+    check($e->status === CinetPay\Library::ffi()->CINETPAY_ERR_MINIMUM_REQUIRED_FIELD, 'status enum constant');
 }
 
 try {
     new CinetPay\Client(['apikey' => 'x']);
     check(false, 'a bad config was accepted');
-} catch (CinetPay\Error $e) {
+} catch (CinetPay\CinetPayException $e) {
     // The core's settings schema: the same error as in every language.
-    check($e->isValidation() && $e->field() === 'apikey' && str_contains($e->getMessage(), 'did you mean api_key'), 'bad config');
+    check($e instanceof CinetPay\ValidationException && $e->field() === 'apikey' && str_contains($e->getMessage(), 'did you mean api_key'), 'bad config');
 }
 
 // The docs' request examples: sent as the fixture's wire body (project decisions labelled there).
@@ -90,8 +90,8 @@ foreach ($settings['cases'] as $case) {
     try {
         new CinetPay\Client($given);
         check(false, "{$case['name']}: accepted");
-    } catch (CinetPay\Error $e) {
-        check($e->isValidation() && $e->field() === $case['field'], "{$case['name']}: field {$e->field()}");
+    } catch (CinetPay\CinetPayException $e) {
+        check($e instanceof CinetPay\ValidationException && $e->field() === $case['field'], "{$case['name']}: field {$e->field()}");
         check(str_contains($e->getMessage(), $case['message_contains']), "{$case['name']}: {$e->getMessage()}");
     }
 }
@@ -122,9 +122,9 @@ foreach ($errors['cases'] as $i => $case) {
     try {
         $caseClient->initPayment($request);
         check(false, "{$case['name']}: accepted");
-    } catch (CinetPay\Error $e) {
+    } catch (CinetPay\CinetPayException $e) {
         check($e->errorCode() === $case['code'], "{$case['name']}: code {$e->errorCode()}");
-        check(CinetPay\Client::ffi()->cinetpay_status_code($e->status) === $case['code'], "{$case['name']}: status number");
+        check(CinetPay\Library::ffi()->cinetpay_status_code($e->status) === $case['code'], "{$case['name']}: status number");
         check($e->apiCode() === $case['api_code'], "{$case['name']}: api_code");
         check(($e->info['http_status'] ?? null) === $case['http_status'], "{$case['name']}: http_status");
         check(!isset($case['description_contains']) || str_contains((string) ($e->info['description'] ?? ''), $case['description_contains']),
@@ -136,7 +136,7 @@ foreach ($errors['cases'] as $i => $case) {
 }
 
 // Raw FFI: NULL arguments and a non-JSON request are error statuses, never a crash.
-$ffi = CinetPay\Client::ffi();
+$ffi = CinetPay\Library::ffi();
 $out = $ffi->new('char *');
 check($ffi->cinetpay_init_payment(null, '{}', \FFI::addr($out)) === $ffi->CINETPAY_ERR_VALIDATION, 'NULL client');
 $ffi->cinetpay_string_free($out);
@@ -158,8 +158,8 @@ function rejected_calls(CinetPay\Client $client, array $request, int $n): bool
         try {
             $client->initPayment($request);
             return false;
-        } catch (CinetPay\Error $e) {
-            if (!$e->isValidation()) { return false; }
+        } catch (CinetPay\CinetPayException $e) {
+            if (!($e instanceof CinetPay\ValidationException)) { return false; }
         }
     }
     return true;

@@ -1,0 +1,91 @@
+<?php
+
+declare(strict_types=1);
+
+namespace CinetPay;
+
+/**
+ * A CinetPay client over libcinetpay (the SDK's Rust core, through PHP FFI).
+ *
+ *     $cinetpay = new CinetPay\Client(['api_key' => '...', 'site_id' => '...']);
+ *     $link = $cinetpay->initPayment([...]);   // CinetPay's field names, as in its docs
+ *     header('Location: ' . $link['payment_url']);
+ *
+ * Settings are the core's one schema, handed over as given: api_key, site_id, secret_key,
+ * base_url, timeout (seconds) or timeout_ms, connect_timeout or connect_timeout_ms,
+ * max_retries, app_info. Every request is validated before anything is sent. Errors are
+ * CinetPayException subclasses, one per family (ValidationException, AuthenticationException,
+ * RateLimitException, ApiException, NetworkException, TimeoutException).
+ */
+final class Client
+{
+    private \FFI\CData $client;
+
+    /** @param array<string, mixed> $settings */
+    public function __construct(array $settings)
+    {
+        $ffi = Library::ffi();
+        $error = $ffi->new('char *');
+        $client = $ffi->cinetpay_client_new(json_encode($settings, JSON_THROW_ON_ERROR), \FFI::addr($error));
+        if ($client === null) { // FFI returns a NULL pointer as null
+            $info = self::take($error);
+            throw CinetPayException::fromInfo(self::statusOf($info), $info);
+        }
+        $this->client = $client;
+    }
+
+    public function __destruct()
+    {
+        if (isset($this->client)) {
+            Library::ffi()->cinetpay_client_free($this->client);
+        }
+    }
+
+    /**
+     * Initialises a payment; returns ['payment_token', 'payment_url', 'api_response_id'].
+     *
+     * @param array<string, mixed> $request CinetPay's field names
+     * @return array<string, mixed>
+     */
+    public function initPayment(array $request): array
+    {
+        return $this->call('init_payment', $request);
+    }
+
+    /**
+     * Calls an operation of the core by name (see Library::schema()['operations']).
+     *
+     * @param array<string, mixed> $input
+     * @return array<string, mixed>
+     */
+    public function call(string $operation, array $input): array
+    {
+        $ffi = Library::ffi();
+        $result = $ffi->new('char *');
+        $status = $ffi->cinetpay_call($this->client, $operation, json_encode($input, JSON_THROW_ON_ERROR), \FFI::addr($result));
+        $json = self::take($result);
+        if ($status !== $ffi->CINETPAY_OK) {
+            throw CinetPayException::fromInfo($status, $json);
+        }
+        return $json;
+    }
+
+    /** @return array<string, mixed> the JSON object behind a returned string, which is freed */
+    private static function take(\FFI\CData $string): array
+    {
+        if (\FFI::isNull($string)) {
+            return [];
+        }
+        $text = \FFI::string($string);
+        Library::ffi()->cinetpay_string_free($string);
+        return json_decode($text, true, 16, JSON_THROW_ON_ERROR);
+    }
+
+    /** @param array<string, mixed> $info */
+    private static function statusOf(array $info): int
+    {
+        static $byCode = null;
+        $byCode ??= array_column(Library::schema()['errors'], 'c_status', 'code');
+        return (int) ($byCode[$info['code'] ?? 'internal'] ?? $byCode['internal']);
+    }
+}

@@ -1,0 +1,145 @@
+<?php
+
+declare(strict_types=1);
+
+namespace CinetPay\Tests;
+
+use CinetPay\ApiException;
+use CinetPay\AuthenticationException;
+use CinetPay\CinetPayException;
+use CinetPay\Client;
+use CinetPay\Library;
+use CinetPay\NetworkException;
+use CinetPay\RateLimitException;
+use CinetPay\TimeoutException;
+use CinetPay\ValidationException;
+use PHPUnit\Framework\TestCase;
+
+/**
+ * The PHP package against the emulator (CINETPAY_EMULATOR_URL, started by scripts/test).
+ */
+final class ClientTest extends TestCase
+{
+    private const API_KEY = 'emulator-apikey-0000000000000001';
+
+    private static function url(): string
+    {
+        $url = getenv('CINETPAY_EMULATOR_URL');
+        if (!is_string($url) || $url === '') {
+            self::fail('CINETPAY_EMULATOR_URL is not set: scripts/test php starts the emulator');
+        }
+        return $url;
+    }
+
+    private static function client(array $settings = []): Client
+    {
+        return new Client($settings + ['api_key' => self::API_KEY, 'site_id' => '445160', 'base_url' => self::url(), 'max_retries' => 0]);
+    }
+
+    /** @return array<string, mixed> */
+    private static function request(array $set = []): array
+    {
+        return $set + [
+            'transaction_id' => 'PHPUNIT-' . bin2hex(random_bytes(6)),
+            'amount' => 100,
+            'currency' => 'XOF',
+            'description' => 'Commande',
+            'notify_url' => 'https://shop.example/n',
+            'return_url' => 'https://shop.example/r',
+        ];
+    }
+
+    public function testASuccessReturnsTheLinkTheEmulatorStored(): void
+    {
+        $request = self::request();
+        $link = self::client()->initPayment($request);
+        self::assertStringStartsWith(self::url() . '/payment/', $link['payment_url']);
+        $query = http_build_query(['site_id' => '445160', 'transaction_id' => $request['transaction_id']]);
+        $stored = json_decode((string) file_get_contents(self::url() . "/_emulator/transaction?$query"), true);
+        self::assertSame($stored['payment_token'], $link['payment_token']);
+    }
+
+    public function testEveryOperationOfTheCoreHasAMethod(): void
+    {
+        foreach (Library::schema()['operations'] as $operation) {
+            $method = lcfirst(str_replace('_', '', ucwords($operation, '_')));
+            self::assertTrue(method_exists(Client::class, $method), "Client::$method ($operation)");
+        }
+    }
+
+    public function testEachFamilyOfTheCoreHasItsClass(): void
+    {
+        $expected = [
+            'validation' => ValidationException::class,
+            'authentication' => AuthenticationException::class,
+            'rate_limit' => RateLimitException::class,
+            'api' => ApiException::class,
+            'network' => NetworkException::class,
+            'timeout' => TimeoutException::class,
+            'internal' => CinetPayException::class,
+        ];
+        $families = array_unique(array_column(Library::schema()['errors'], 'family'));
+        sort($families);
+        $known = array_keys(CinetPayException::CLASS_BY_FAMILY);
+        sort($known);
+        self::assertSame($known, $families);
+        foreach (Library::schema()['errors'] as $row) {
+            $e = CinetPayException::fromInfo($row['c_status'], ['code' => $row['code'], 'family' => $row['family'], 'message' => 'm']);
+            self::assertSame($expected[$row['family']], get_class($e), $row['code']);
+            self::assertSame($row['code'], $e->errorCode());
+        }
+        self::assertSame(CinetPayException::class, get_class(CinetPayException::fromInfo(99, ['family' => 'from-the-future'])));
+    }
+
+    public function testALocalRuleIsAValidationExceptionNamingTheField(): void
+    {
+        try {
+            self::client()->initPayment(self::request(['amount' => 2502]));
+            self::fail('accepted');
+        } catch (ValidationException $e) {
+            self::assertSame('amount', $e->field());
+            self::assertFalse($e->requestSent());
+            self::assertStringStartsWith('validation_error: amount: ', $e->getMessage());
+            self::assertSame(Library::ffi()->CINETPAY_ERR_VALIDATION, $e->getCode());
+        }
+    }
+
+    public function testABadSettingIsTheCoresValidationError(): void
+    {
+        try {
+            new Client(['apikey' => 'x']);
+            self::fail('accepted');
+        } catch (ValidationException $e) {
+            self::assertSame('apikey', $e->field());
+            self::assertStringContainsString('did you mean api_key', $e->getMessage());
+            self::assertSame(Library::ffi()->CINETPAY_ERR_VALIDATION, $e->getCode());
+        }
+    }
+
+    public function testAnUnknownApikeyIsAnAuthenticationException(): void
+    {
+        $this->expectException(AuthenticationException::class);
+        self::client(['api_key' => 'unknown-apikey-0000000000000000'])->initPayment(self::request());
+    }
+
+    public function testARefusedConnectionIsANetworkExceptionNotSent(): void
+    {
+        try {
+            self::client(['base_url' => 'http://127.0.0.1:9'])->initPayment(self::request());
+            self::fail('accepted');
+        } catch (NetworkException $e) {
+            self::assertNotInstanceOf(TimeoutException::class, $e);
+            self::assertFalse($e->requestSent());
+            self::assertStringContainsString('127.0.0.1:9', $e->getMessage());
+            self::assertNotNull($e->hint());
+        }
+    }
+
+    public function testTheLibraryIsFoundWhereTheReadmeSays(): void
+    {
+        // CINETPAY_LIB first, then the package's lib/, then a Cargo build of this repository.
+        $candidates = Library::candidates();
+        self::assertStringEndsWith('bindings-php/lib/libcinetpay.so', $candidates[getenv('CINETPAY_LIB') ? 1 : 0]);
+        self::assertContains(dirname(__DIR__, 2) . '/target/release/libcinetpay.so', $candidates);
+    }
+}
