@@ -254,3 +254,18 @@ def test_the_typed_keywords_are_the_core_s_fields() -> None:
     doc = params.__doc__ or ""
     for value in SCHEMA["currencies"] + SCHEMA["channels"] + SCHEMA["langs"]:
         assert value in doc, f"PaymentParams' docstring does not list {value}"
+
+
+def test_help_shows_every_payment_field_as_a_keyword() -> None:
+    import inspect
+
+    for method in (cinetpay.Client.init_payment, cinetpay.AsyncClient.init_payment):
+        params = list(inspect.signature(method).parameters.values())[1:]
+        assert [p.name for p in params] == list(cinetpay.FIELDS)
+        assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params)
+        required = {p.name for p in params if p.default is inspect.Parameter.empty}
+        assert required == set(cinetpay.PaymentParams.__required_keys__)
+    import pydoc
+
+    text = pydoc.render_doc(cinetpay.Client.init_payment, renderer=pydoc.plaintext)
+    assert "notify_url: str" in text and "customer_zip_code: str = None" in text

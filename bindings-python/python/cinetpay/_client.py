@@ -225,3 +225,32 @@ class AsyncClient(_Base):
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+
+def _with_field_signature(method: Any) -> None:
+    """Gives ``method`` an explicit signature with one keyword-only parameter per CinetPay
+    field, for ``help()``, ``inspect`` and editors that read signatures. Static type checkers
+    read the ``Unpack[PaymentParams]`` annotation instead; both come from the same TypedDict,
+    which a test holds to the core's field list."""
+    import inspect
+    import typing
+
+    from ._params import PaymentParams
+
+    hints = typing.get_type_hints(PaymentParams)
+    required = PaymentParams.__required_keys__
+    params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    for name in _cinetpay.FIELDS:
+        params.append(
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=inspect.Parameter.empty if name in required else None,
+                annotation=hints[name],
+            )
+        )
+    method.__signature__ = inspect.Signature(params, return_annotation=PaymentLink)
+
+
+_with_field_signature(Client.init_payment)
+_with_field_signature(AsyncClient.init_payment)
