@@ -245,6 +245,38 @@ pub unsafe extern "C" fn cinetpay_call(
     input_json: *const c_char,
     result_json: *mut *mut c_char,
 ) -> i32 {
+    // SAFETY: the caller's guarantees, passed on.
+    unsafe {
+        call_named(
+            client,
+            Operation::Given(operation),
+            input_json,
+            "input_json",
+            result_json,
+        )
+    }
+}
+
+/// Which operation a C entry point calls.
+enum Operation {
+    /// The caller's `operation` argument.
+    Given(*const c_char),
+    /// A named wrapper's own operation.
+    Fixed(&'static str),
+}
+
+/// The body of `cinetpay_call` and of its named wrappers, which report a NULL input under their
+/// own parameter's name (`request_json` for `cinetpay_init_payment`).
+///
+/// # Safety
+/// As for `cinetpay_call`.
+unsafe fn call_named(
+    client: *const CinetPayClient,
+    operation: Operation,
+    input_json: *const c_char,
+    input_name: &str,
+    result_json: *mut *mut c_char,
+) -> i32 {
     let result = catch_unwind(AssertUnwindSafe(|| {
         if result_json.is_null() {
             return Err(CoreError::validation(
@@ -260,9 +292,13 @@ pub unsafe extern "C" fn cinetpay_call(
         }
         // SAFETY: checked non-NULL; the caller guarantees it is a live client.
         let client = unsafe { &*client };
-        // SAFETY: the caller's guarantees on the strings.
-        let operation = unsafe { arg(operation, "operation") }?;
-        let input = unsafe { arg(input_json, "request_json") }?;
+        let operation = match operation {
+            // SAFETY: the caller's guarantee on the string.
+            Operation::Given(p) => unsafe { arg(p, "operation") }?,
+            Operation::Fixed(name) => name,
+        };
+        // SAFETY: the caller's guarantee on the string.
+        let input = unsafe { arg(input_json, input_name) }?;
         let input = bridge::parse_input(input)?;
         bridge::call_blocking(&client.inner, operation, &input)
     }))
@@ -305,8 +341,16 @@ pub unsafe extern "C" fn cinetpay_init_payment(
     request_json: *const c_char,
     result_json: *mut *mut c_char,
 ) -> i32 {
-    // SAFETY: the caller's guarantees are passed on unchanged; the name is a static C string.
-    unsafe { cinetpay_call(client, c"init_payment".as_ptr(), request_json, result_json) }
+    // SAFETY: the caller's guarantees, passed on.
+    unsafe {
+        call_named(
+            client,
+            Operation::Fixed("init_payment"),
+            request_json,
+            "request_json",
+            result_json,
+        )
+    }
 }
 
 /// Releases a string this library returned. NULL is ignored.

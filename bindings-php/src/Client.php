@@ -26,12 +26,17 @@ final class Client
     {
         $ffi = Library::ffi();
         $error = $ffi->new('char *');
-        $client = $ffi->cinetpay_client_new(json_encode($settings, JSON_THROW_ON_ERROR), \FFI::addr($error));
+        $client = $ffi->cinetpay_client_new(self::json($settings, 'settings'), \FFI::addr($error));
         if ($client === null) { // FFI returns a NULL pointer as null
             $info = self::take($error);
             throw CinetPayException::fromInfo(self::statusOf($info), $info);
         }
         $this->client = $client;
+    }
+
+    /** A copy would free the same native client twice: clients are shared, never cloned. */
+    private function __clone()
+    {
     }
 
     public function __destruct()
@@ -62,12 +67,31 @@ final class Client
     {
         $ffi = Library::ffi();
         $result = $ffi->new('char *');
-        $status = $ffi->cinetpay_call($this->client, $operation, json_encode($input, JSON_THROW_ON_ERROR), \FFI::addr($result));
+        $status = $ffi->cinetpay_call($this->client, $operation, self::json($input, 'request'), \FFI::addr($result));
         $json = self::take($result);
         if ($status !== $ffi->CINETPAY_OK) {
             throw CinetPayException::fromInfo($status, $json);
         }
         return $json;
+    }
+
+    /**
+     * JSON text for the library; what JSON cannot carry (invalid UTF-8, NAN) is the same
+     * ValidationException as every other bad input.
+     *
+     * @param array<string, mixed> $value
+     */
+    private static function json(array $value, string $field): string
+    {
+        try {
+            return json_encode($value, JSON_THROW_ON_ERROR);
+        } catch (\JsonException $e) {
+            $message = "cannot be sent as JSON ({$e->getMessage()}): use UTF-8 strings and finite numbers";
+            throw CinetPayException::fromInfo(Library::ffi()->CINETPAY_ERR_VALIDATION, [
+                'code' => 'validation_error', 'family' => 'validation', 'field' => $field, 'message' => $message,
+                'display' => "validation_error: $field: $message", 'request_sent' => false,
+            ]);
+        }
     }
 
     /** @return array<string, mixed> the JSON object behind a returned string, which is freed */

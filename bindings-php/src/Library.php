@@ -9,10 +9,13 @@ namespace CinetPay;
  *
  * The library is found, in this order:
  * 1. the path given to {@see Library::load()} or in the `CINETPAY_LIB` environment variable;
- * 2. `lib/libcinetpay.so` inside this package (the release archive puts it there);
+ * 2. `lib/libcinetpay.so` inside this package (where a release archive of the package will put
+ *    it; none is published yet);
  * 3. a Cargo build of this repository: `target/release`, then `target/debug`, with or without a
  *    target triple directory.
- * The header is `include/cinetpay_php.h` inside this package, or the repository's `include/`.
+ * The header is the path in `CINETPAY_HEADER`, else `include/cinetpay_php.h` inside this package,
+ * else the repository's `include/`. Installed outside this repository (Composer's `vendor/`),
+ * set both variables.
  *
  * The library is linked with `-z nodelete`: PHP FFI unloads libraries when their FFI object is
  * freed (every php-fpm request), and the SDK's runtime threads must outlive that.
@@ -72,12 +75,16 @@ final class Library
     private static function findHeader(): string
     {
         $package = dirname(__DIR__);
-        foreach (["$package/include/cinetpay_php.h", dirname($package) . '/include/cinetpay_php.h'] as $path) {
+        $env = getenv('CINETPAY_HEADER');
+        $candidates = is_string($env) && $env !== '' ? [$env] : [];
+        $candidates[] = "$package/include/cinetpay_php.h";
+        $candidates[] = dirname($package) . '/include/cinetpay_php.h';
+        foreach ($candidates as $path) {
             if (is_file($path)) {
                 return $path;
             }
         }
-        throw new \RuntimeException('cinetpay_php.h not found next to the package or in the repository');
+        throw new \RuntimeException('cinetpay_php.h not found: set CINETPAY_HEADER to its path (include/cinetpay_php.h of the SDK)');
     }
 
     /**

@@ -135,6 +135,24 @@ final class ClientTest extends TestCase
         }
     }
 
+    public function testInputJsonCannotCarryIsAValidationException(): void
+    {
+        try {
+            self::client()->initPayment(self::request(['description' => "caf\xE9"]));
+            self::fail('accepted');
+        } catch (ValidationException $e) {
+            self::assertSame('request', $e->field());
+            self::assertStringStartsWith('validation_error: request: ', $e->getMessage());
+        }
+    }
+
+    public function testAClientCannotBeClonedIntoADoubleFree(): void
+    {
+        $this->expectException(\Error::class);
+        $client = self::client();
+        $copy = clone $client;
+    }
+
     public function testTheLibraryIsFoundWhereTheReadmeSays(): void
     {
         // CINETPAY_LIB first, then the package's lib/, then a Cargo build of this repository.

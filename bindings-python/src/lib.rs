@@ -87,11 +87,11 @@ fn to_json(field: &str, v: &Bound<'_, PyAny>, depth: usize) -> Result<Value, Cor
     }
     if let Ok(f) = v.cast::<PyFloat>() {
         let x = f.value();
-        // A float is refused by the core with "must be an integer (got 100.5)"; NaN and
-        // infinities have no JSON form at all.
+        // A float is refused by the core where an integer is due ("must be an integer (got
+        // 100.5)"); NaN and infinities have no JSON form at all.
         return Number::from_f64(x)
             .map(Value::Number)
-            .ok_or_else(|| validation(field, format!("must be an integer, got {x}")));
+            .ok_or_else(|| validation(field, format!("must be a finite number, got {x}")));
     }
     if let Ok(s) = v.cast::<PyString>() {
         return s

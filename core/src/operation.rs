@@ -1,9 +1,11 @@
 //! The API's operations, each described once.
 //!
-//! The clients send through this table and the bridge (`crate::bridge`) dispatches by its names,
-//! so adding an operation is one row here, its request and response types, and a line in the
-//! bridge; every binding reaches it by name without a change of its own Rust code. Each binding's
-//! tests check that they cover every name listed.
+//! The client takes each endpoint from this table and the bridge (`crate::bridge`) dispatches by
+//! its names, so adding an operation is one row here, its request and response types, and a line
+//! in the bridge; every binding reaches it by name without a change of its own Rust code. Each
+//! binding's tests check that they cover every name listed. The retry policy documents what the
+//! client's sending loop does; while `BeforeSend` is the only policy, nothing branches on it (the
+//! idempotent policy arrives with the status check).
 
 /// How an operation may be retried after a failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

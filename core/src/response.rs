@@ -173,7 +173,7 @@ fn page_error(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Error 
     // inside its HTML, far past the snippet.
     let page = String::from_utf8_lossy(body).to_lowercase();
     let (code, message) = match status {
-        403 if page.contains("1010") => (
+        403 if mentions_1010(&page) => (
             ErrorCode::UserAgentRequired,
             format!(
                 "HTTP 403, error 1010: CinetPay refused a request without User-Agent ({snippet})"
@@ -215,6 +215,17 @@ fn page_error(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Error 
         .with_http_status(status)
         .with_retry_after(retry_after.filter(|_| code == ErrorCode::TooManyRequests))
         .with_request_sent(true)
+}
+
+/// Whether a page names error 1010 as a number of its own (Cloudflare puts it in a `<span>`),
+/// not as four digits inside a longer token such as a hexadecimal Ray ID.
+fn mentions_1010(page: &str) -> bool {
+    page.match_indices("1010").any(|(i, _)| {
+        let before = page[..i].chars().next_back();
+        let after = page[i + 4..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_alphanumeric())
+            && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+    })
 }
 
 fn server_error(status: u16, snippet: Option<&str>) -> Error {
@@ -401,6 +412,11 @@ mod tests {
         );
         // Any other 400 page is not the documented one.
         assert_eq!(err(400, "Bad Request").code(), ErrorCode::Decode);
+        // Four digits inside a Ray ID are not error 1010.
+        assert_eq!(
+            err(403, "<p>Ray ID: 7d1010ab9c</p>").code(),
+            ErrorCode::Forbidden
+        );
     }
 
     #[test]

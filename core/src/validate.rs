@@ -12,13 +12,15 @@
 //! - `description` without `#`, `/`, `$`, `_`, `&`: the docs ask for this "pour un meilleur
 //!   fonctionnement" (docs L18), so the SDK keeps the request back rather than risk it;
 //! - `notify_url`, `return_url` absolute http(s) URLs whose host is not `localhost`
-//!   ("Page 400 accès interdit", docs L227-L228: use `127.0.0.1`);
-//! - `invoice_data` at most 3 entries (docs L26);
-//! - `lock_phone_number: true` needs a `customer_phone_number` made of digits with an optional
-//!   `+` (error 624, docs L222-L223: "lock_phone_number est à true mais la valeur du
-//!   customer_phone_number est incorrect"). Without the lock, any phone text is sent as given;
-//! - `channels: CREDIT_CARD` needs every customer field (docs L31-L48), `customer_country` an
-//!   ISO 3166-1 alpha-2 code (docs L46).
+//!   ("Page 400 accès interdit", docs L227: use `127.0.0.1`);
+//! - `invoice_data` at most 3 entries (docs L27);
+//! - `lock_phone_number: true` needs a `customer_phone_number` (docs L28: "Il s'utilise
+//!   toujours avec le paramètre customer_phone_number"), and error 624 (docs L222) fails the
+//!   payment when that number "est incorrect". The docs give no format, so the SDK's own choice
+//!   is the form of the docs' example (digits with an optional `+`); without the lock, any
+//!   phone text is sent as given;
+//! - `channels: CREDIT_CARD` needs every customer field (docs L29-L50), `customer_country` an
+//!   ISO 3166-1 alpha-2 code (docs L45-L46).
 //!
 //! Limits the SDK adds (README, "Validation rules"), because CinetPay publishes none and an
 //! unbounded field would only fail later, on the server, with a vaguer error:
@@ -100,7 +102,7 @@ pub(crate) fn payment_request(r: &PaymentRequest) -> Result<()> {
         country_code(country)?;
     }
     if r.lock_phone_number == Some(true) {
-        // Error 624, docs L222-L223: a locked number CinetPay cannot use fails the payment.
+        // Docs L28 and error 624 (L222): a locked number CinetPay cannot use fails the payment.
         match given(&r.customer_phone_number) {
             Some(phone) => locked_phone_number(phone)?,
             None => {

@@ -9,7 +9,7 @@ ERROR_CODES: List[str]
 ERROR_FAMILIES: Dict[str, str]
 FIELDS: List[str]
 OPERATIONS: List[str]
-SCHEMA: Dict[str, List[str]]
+SCHEMA: Dict[str, Any]
 
 class NativeError(Exception):
     """A core error; ``args[0]`` is its JSON object. The public classes are in ``cinetpay``."""
