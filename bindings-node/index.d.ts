@@ -67,6 +67,27 @@ export interface PaymentParams {
 }
 
 /** A created payment: send the customer to `payment_url`. */
+/** A verified notification: its 16 signed fields with CinetPay's names, and any other field received. */
+export interface Notification {
+  cpm_site_id: string;
+  cpm_trans_id: string;
+  cpm_trans_date: string;
+  cpm_amount: string;
+  cpm_currency: string;
+  signature: string;
+  payment_method: string;
+  cel_phone_num: string;
+  cpm_phone_prefixe: string;
+  cpm_language: string;
+  cpm_version: string;
+  cpm_payment_config: string;
+  cpm_page_action: string;
+  cpm_custom: string;
+  cpm_designation: string;
+  cpm_error_message: string;
+  [field: string]: string;
+}
+
 export interface PaymentLink {
   payment_token: string;
   payment_url: string;
@@ -92,11 +113,14 @@ export type ErrorCode =
   | 'network'
   | 'decode'
   | 'response_too_large'
-  | 'internal';
+  | 'internal'
+  | 'invalid_notification'
+  | 'secret_key_required';
 
-/** Base class of every error the SDK throws. Its message never contains the keys. */
 /** The family of a code in the core's error table; each has its class. */
 export type ErrorFamily = 'validation' | 'authentication' | 'rate_limit' | 'api' | 'network' | 'timeout' | 'internal';
+
+/** Base class of every error the SDK throws. Its message never contains the keys. */
 
 export class CinetPayError extends Error {
   readonly code: ErrorCode;
@@ -136,6 +160,14 @@ export class Client {
   static fromEnv(config?: Omit<ClientConfig, 'apiKey' | 'siteId' | 'secretKey' | 'baseUrl'>): Client;
   /** Validates, sends and decodes a payment initialisation. */
   initPayment(payload: PaymentParams): Promise<PaymentLink>;
+  /**
+   * Checks a notification's x-token with the client's secretKey; returns its fields. `form` is
+   * the parsed form (express.urlencoded()) or the raw body. Throws a ValidationError
+   * (invalid_notification, secret_key_required) otherwise.
+   */
+  verifyNotification(form: Record<string, string | string[]> | string | Buffer, xToken: string | undefined | null): Notification;
+  /** The x-token CinetPay would send with `form`: to test your own handler. */
+  signNotification(form: Record<string, string | string[]> | string | Buffer): string;
   readonly siteId: string;
   readonly baseUrl: string;
   readonly userAgent: string;

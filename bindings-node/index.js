@@ -79,6 +79,16 @@ function checkValue(field, value, depth) {
   }
 }
 
+/** A notification form as the core takes it: the raw body, or the parsed fields. */
+function formInput(form) {
+  if (typeof form === 'string') return { body: form };
+  if (Buffer.isBuffer(form)) return { body: form.toString('utf8') };
+  if (form === null || typeof form !== 'object' || Array.isArray(form)) {
+    throw validation('form', 'must be the POSTed form: an object of fields, or the raw body as a string or Buffer');
+  }
+  return { form: { ...form } };
+}
+
 function toJson(payload) {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
     throw validation('request', `must be an object with CinetPay's field names, got ${Array.isArray(payload) ? 'an array' : payload === null ? 'null' : typeof payload}`);
@@ -125,6 +135,39 @@ class Client {
    */
   async initPayment(payload) {
     return this.#call('init_payment', payload);
+  }
+
+  /**
+   * Checks a notification's `x-token` with the client's `secretKey` and returns its fields
+   * (CinetPay's names). `form` is the POSTed form as Express hands it over: the parsed object
+   * (`express.urlencoded()`) or the raw body (a string or Buffer). No network is involved.
+   * Throws a `ValidationError` with code `invalid_notification` when the token does not match
+   * (answer 401 and ignore it), or `secret_key_required` without a secret key.
+   */
+  verifyNotification(form, xToken) {
+    return this.#callNow('verify_notification', { ...formInput(form), x_token: xToken ?? null });
+  }
+
+  /** The `x-token` CinetPay would send with `form`: to test your own handler. */
+  signNotification(form) {
+    return this.#callNow('sign_notification', formInput(form)).x_token;
+  }
+
+  /** Calls a local core operation (no network): the answer comes back at once. */
+  #callNow(operation, input) {
+    const json = toJson(input);
+    let outcome;
+    try {
+      outcome = this.#native.call(operation, json);
+    } catch (e) {
+      throw fromNative(e);
+    }
+    if (outcome instanceof Promise) {
+      outcome.catch(() => {});
+      throw fromInfo({ code: 'internal', family: 'internal', message: `${operation} is not a local operation` });
+    }
+    if (!outcome.ok) throw fromInfo(outcome.error);
+    return outcome.value;
   }
 
   /**

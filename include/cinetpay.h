@@ -44,6 +44,10 @@ typedef enum CinetPayStatus {
   CINETPAY_ERR_RESPONSE_TOO_LARGE = 16,
   // `internal`: a bug in the SDK (a caught panic); please report it.
   CINETPAY_ERR_INTERNAL = 17,
+  // `invalid_notification`: a notification's x-token does not match its form.
+  CINETPAY_ERR_INVALID_NOTIFICATION = 18,
+  // `secret_key_required`: verifying or signing a notification needs the secret key.
+  CINETPAY_ERR_SECRET_KEY_REQUIRED = 19,
 } CinetPayStatus;
 
 // An opaque client. Create with `cinetpay_client_new`, release with `cinetpay_client_free`.

@@ -56,6 +56,10 @@ pub enum CinetPayStatus {
     CinetpayErrResponseTooLarge = 16,
     /// `internal`: a bug in the SDK (a caught panic); please report it.
     CinetpayErrInternal = 17,
+    /// `invalid_notification`: a notification's x-token does not match its form.
+    CinetpayErrInvalidNotification = 18,
+    /// `secret_key_required`: verifying or signing a notification needs the secret key.
+    CinetpayErrSecretKeyRequired = 19,
 }
 
 const STATUS_BY_CODE: &[(ErrorCode, CinetPayStatus)] = &[
@@ -106,6 +110,14 @@ const STATUS_BY_CODE: &[(ErrorCode, CinetPayStatus)] = &[
         CinetPayStatus::CinetpayErrResponseTooLarge,
     ),
     (ErrorCode::Internal, CinetPayStatus::CinetpayErrInternal),
+    (
+        ErrorCode::InvalidNotification,
+        CinetPayStatus::CinetpayErrInvalidNotification,
+    ),
+    (
+        ErrorCode::SecretKeyRequired,
+        CinetPayStatus::CinetpayErrSecretKeyRequired,
+    ),
 ];
 
 fn status_of(code: ErrorCode) -> CinetPayStatus {

@@ -85,6 +85,10 @@ impl NativeClient {
             Ok(p) => p,
             Err(e) => return Ok(Either::B(outcome(Err(e)))),
         };
+        // A local operation (notifications) is answered at once, with no promise.
+        if let Some(value) = prepared.ready() {
+            return Ok(Either::B(outcome(Ok(value.clone()))));
+        }
         let client = self.inner.clone();
         env.spawn_future(async move { Ok(outcome(prepared.send(&client).await)) })
             .map(Either::A)

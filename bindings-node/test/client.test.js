@@ -128,8 +128,9 @@ test('error classes: instanceof, codes and names', async () => {
   }
   assert.deepEqual([...cinetpay.ERROR_CODES].sort(), [
     'access_denied', 'api_error', 'auth_not_found', 'currency_not_allowed', 'decode', 'forbidden', 'internal',
-    'minimum_required_field', 'network', 'processing_error', 'response_too_large', 'server_error',
-    'site_id_not_valid', 'timeout', 'too_many_requests', 'user_agent_required', 'validation_error',
+    'invalid_notification', 'minimum_required_field', 'network', 'processing_error', 'response_too_large',
+    'secret_key_required', 'server_error', 'site_id_not_valid', 'timeout', 'too_many_requests',
+    'user_agent_required', 'validation_error',
   ]);
 });
 
@@ -146,6 +147,8 @@ test('every code raises the class of its family in the core\'s table', () => {
     network: cinetpay.NetworkError,
     timeout: cinetpay.TimeoutError,
     internal: cinetpay.CinetPayError,
+    invalid_notification: cinetpay.ValidationError,
+    secret_key_required: cinetpay.ValidationError,
   };
   for (const code of cinetpay.ERROR_CODES) {
     const e = fromInfo({ code, family: families[code], message: 'm' });

@@ -11,6 +11,7 @@ const VALIDATION = fixture('validation.json');
 const API_ERRORS = fixture('api-errors.json');
 const ACCEPTED = fixture('accepted.json');
 const SETTINGS = fixture('settings.json');
+const NOTIFICATIONS = fixture('notifications.json');
 
 function patched(c) {
   const body = { ...VALIDATION.base, ...(c.set ?? {}) };
@@ -114,4 +115,22 @@ test('API error cases carry CinetPay\'s details', async (t) => {
       return true;
     });
   }
+});
+
+test('notification tokens computed with Python hmac verify and sign alike; forged ones are refused', () => {
+  const client = new cinetpay.Client({ apiKey: API_KEY, siteId: SITE_ID, secretKey: NOTIFICATIONS.secret_key });
+  for (const c of NOTIFICATIONS.cases) {
+    for (const form of [c.form, c.body, Buffer.from(c.body)]) {
+      const n = client.verifyNotification(form, c.x_token);
+      assert.equal(n.cpm_trans_id, c.form.cpm_trans_id, c.name);
+      assert.equal(n.cpm_amount, c.form.cpm_amount, c.name);
+    }
+    assert.equal(client.signNotification(c.form), c.x_token, c.name);
+  }
+  for (const c of NOTIFICATIONS.forged) {
+    assert.throws(() => client.verifyNotification(c.form, c.x_token), (e) => e instanceof cinetpay.ValidationError && e.code === 'invalid_notification', c.name);
+  }
+  const keyless = new cinetpay.Client({ apiKey: API_KEY, siteId: SITE_ID });
+  const c = NOTIFICATIONS.cases[0];
+  assert.throws(() => keyless.verifyNotification(c.form, c.x_token), (e) => e.code === 'secret_key_required');
 });

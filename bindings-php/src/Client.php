@@ -58,6 +58,41 @@ final class Client
     }
 
     /**
+     * Checks a notification's x-token with the client's secret_key and returns its fields
+     * (CinetPay's names). $form is $_POST, or the raw body (file_get_contents('php://input'));
+     * $xToken the `x-token` header ($_SERVER['HTTP_X_TOKEN']). No network is involved.
+     * Throws ValidationException with errorCode() 'invalid_notification' when the token does not
+     * match (answer 401 and ignore it), or 'secret_key_required'.
+     *
+     * @param array<string, mixed>|string $form
+     * @return array<string, string>
+     */
+    public function verifyNotification(array|string $form, ?string $xToken): array
+    {
+        return $this->call('verify_notification', self::formInput($form) + ['x_token' => $xToken]);
+    }
+
+    /**
+     * The x-token CinetPay would send with $form: to test your own handler.
+     *
+     * @param array<string, mixed>|string $form
+     */
+    public function signNotification(array|string $form): string
+    {
+        return (string) $this->call('sign_notification', self::formInput($form))['x_token'];
+    }
+
+    /**
+     * @param array<string, mixed>|string $form
+     * @return array<string, mixed>
+     */
+    private static function formInput(array|string $form): array
+    {
+        // An empty $_POST would encode as a JSON list; the core wants an object of fields.
+        return is_string($form) ? ['body' => $form] : ['form' => (object) $form];
+    }
+
+    /**
      * Calls an operation of the core by name (see Library::schema()['operations']).
      *
      * @param array<string, mixed> $input

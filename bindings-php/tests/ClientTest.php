@@ -153,6 +153,27 @@ final class ClientTest extends TestCase
         $copy = clone $client;
     }
 
+    public function testNotificationTokensComputedWithPythonHmacVerifyAndSign(): void
+    {
+        $v = json_decode((string) file_get_contents(dirname(__DIR__, 2) . '/tests/fixtures/notifications.json'), true);
+        $client = self::client(['secret_key' => $v['secret_key']]);
+        foreach ($v['cases'] as $case) {
+            foreach ([$case['form'], $case['body']] as $form) {
+                $n = $client->verifyNotification($form, $case['x_token']);
+                self::assertSame($case['form']['cpm_trans_id'], $n['cpm_trans_id'], $case['name']);
+            }
+            self::assertSame($case['x_token'], $client->signNotification($case['form']), $case['name']);
+        }
+        foreach ($v['forged'] as $case) {
+            try {
+                $client->verifyNotification($case['form'], $case['x_token']);
+                self::fail("{$case['name']}: accepted");
+            } catch (ValidationException $e) {
+                self::assertSame('invalid_notification', $e->errorCode(), $case['name']);
+            }
+        }
+    }
+
     public function testTheLibraryIsFoundWhereTheReadmeSays(): void
     {
         // CINETPAY_LIB first, then the package's lib/, then a Cargo build of this repository.

@@ -206,6 +206,8 @@ EXPECTED_CLASS = {
     "decode": cinetpay.APIError,
     "response_too_large": cinetpay.APIError,
     "internal": cinetpay.CinetPayError,
+    "invalid_notification": cinetpay.ValidationError,
+    "secret_key_required": cinetpay.ValidationError,
 }
 
 

@@ -14,6 +14,7 @@ VALIDATION = fixture("validation.json")
 API_ERRORS = fixture("api-errors.json")
 ACCEPTED = fixture("accepted.json")
 SETTINGS = fixture("settings.json")
+NOTIFICATIONS = fixture("notifications.json")
 
 
 @pytest.mark.parametrize("name", DOCS)
@@ -116,3 +117,29 @@ def test_api_error_cases(case: Dict[str, Any], emulator: Emulator, unique_id: An
         assert case["description_contains"] in (e.description or "")
     # The client's own key, whichever the case uses.
     assert creds["api_key"] not in str(e) and creds["api_key"] not in repr(e)
+
+
+@pytest.mark.parametrize("case", NOTIFICATIONS["cases"], ids=lambda c: c["name"])
+def test_notification_tokens_computed_with_hmac_verify_and_sign(case: Dict[str, Any]) -> None:
+    client = cinetpay.Client(api_key=API_KEY, site_id=SITE_ID, secret_key=NOTIFICATIONS["secret_key"])
+    for form in (case["form"], case["body"], case["body"].encode()):
+        notification = client.verify_notification(form, case["x_token"])
+        assert notification.transaction_id == case["form"]["cpm_trans_id"]
+        assert notification.cpm_amount == case["form"]["cpm_amount"]
+    assert client.sign_notification(case["form"]) == case["x_token"]
+
+
+@pytest.mark.parametrize("case", NOTIFICATIONS["forged"], ids=lambda c: c["name"])
+def test_forged_notifications_are_refused(case: Dict[str, Any]) -> None:
+    client = cinetpay.AsyncClient(api_key=API_KEY, site_id=SITE_ID, secret_key=NOTIFICATIONS["secret_key"])
+    with pytest.raises(cinetpay.ValidationError) as info:
+        client.verify_notification(case["form"], case["x_token"])
+    assert info.value.code == "invalid_notification"
+
+
+def test_verifying_without_a_secret_key_says_so() -> None:
+    client = cinetpay.Client(api_key=API_KEY, site_id=SITE_ID)
+    case = NOTIFICATIONS["cases"][0]
+    with pytest.raises(cinetpay.ValidationError) as info:
+        client.verify_notification(case["form"], case["x_token"])
+    assert info.value.code == "secret_key_required"

@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 
 use crate::client::{Client, PreparedPayment};
 use crate::error::{Error, Result};
-use crate::operation::{self, INIT_PAYMENT};
+use crate::notification::{self, NotificationForm};
+use crate::operation::{self, INIT_PAYMENT, SIGN_NOTIFICATION, VERIFY_NOTIFICATION};
 use crate::payload::PaymentPayload;
 use crate::payment::PaymentLink;
 
@@ -73,7 +74,9 @@ pub struct Prepared {
 
 #[derive(Debug)]
 enum Call {
-    InitPayment(PreparedPayment),
+    InitPayment(Box<PreparedPayment>),
+    /// A local operation, already computed in `prepare`.
+    Ready(Value),
 }
 
 /// Parses and validates `input` for `operation`, with no I/O.
@@ -87,9 +90,24 @@ pub fn prepare(client: &Client, operation: &str, input: &Value) -> Result<Prepar
             ),
         ));
     };
+    let secret = client.config().secret_key.as_ref().map(|s| s.expose());
     let call = match op.name {
-        name if name == INIT_PAYMENT.name => {
-            Call::InitPayment(client.prepare_payload(&PaymentPayload::from_value(input)?)?)
+        name if name == INIT_PAYMENT.name => Call::InitPayment(Box::new(
+            client.prepare_payload(&PaymentPayload::from_value(input)?)?,
+        )),
+        name if name == VERIFY_NOTIFICATION.name => {
+            let form = notification_form(input)?;
+            let x_token = match input.get("x_token") {
+                Some(Value::String(t)) => t.as_str(),
+                None | Some(Value::Null) => "",
+                Some(_) => return Err(Error::validation("x_token", "must be a string")),
+            };
+            notification::verify(&form, x_token, secret)?;
+            Call::Ready(form.to_json())
+        }
+        name if name == SIGN_NOTIFICATION.name => {
+            let form = notification_form(input)?;
+            Call::Ready(json!({ "x_token": notification::sign(&form, secret)? }))
         }
         name => unreachable_operation(name)?,
     };
@@ -106,17 +124,43 @@ fn unreachable_operation(name: &str) -> Result<Call> {
 }
 
 impl Prepared {
+    /// The result, when the operation needed no network (nothing to spawn or wait for).
+    pub fn ready(&self) -> Option<&Value> {
+        match &self.call {
+            Call::Ready(value) => Some(value),
+            Call::InitPayment(_) => None,
+        }
+    }
+
     /// Sends the call and returns its result as a JSON object.
     pub async fn send(self, client: &Client) -> Result<Value> {
         match self.call {
             Call::InitPayment(p) => client.send_prepared(&p).await.map(|l| link_json(&l)),
+            Call::Ready(value) => Ok(value),
         }
+    }
+}
+
+/// The form of a notification input: `form` (an object, as frameworks parse it) or `body` (the
+/// raw `application/x-www-form-urlencoded` text).
+fn notification_form(input: &Value) -> Result<NotificationForm> {
+    match (input.get("form"), input.get("body")) {
+        (Some(form), None) if !form.is_null() => NotificationForm::from_value(form),
+        (None, Some(Value::String(body))) => Ok(NotificationForm::from_urlencoded(body.as_bytes())),
+        _ => Err(Error::validation(
+            "form",
+            "give either form (the POSTed fields, as an object) or body (the raw urlencoded text)",
+        )),
     }
 }
 
 /// Prepares and sends, on the SDK's shared runtime, waiting on the calling thread.
 pub fn call_blocking(client: &Client, operation: &str, input: &Value) -> Result<Value> {
     let prepared = prepare(client, operation, input)?;
+    if let Some(value) = prepared.ready() {
+        // A local operation: no hop to the runtime.
+        return Ok(value.clone());
+    }
     let client = client.clone();
     crate::blocking::run(async move { prepared.send(&client).await })
 }
@@ -148,6 +192,40 @@ mod tests {
             assert_eq!(e.code(), ErrorCode::Validation, "{name}: {e}");
             assert_ne!(e.field(), Some("operation"), "{name}");
         }
+    }
+
+    #[test]
+    fn notifications_sign_and_verify_through_the_bridge() {
+        let client = Client::new(
+            ClientConfig::new("k-0000000000", "1")
+                .base_url("http://127.0.0.1:9")
+                .secret_key("s3cret"),
+        )
+        .expect("client");
+        let form = json!({"cpm_site_id": "1", "cpm_trans_id": "T"});
+        let signed = prepare(&client, "sign_notification", &json!({"form": form})).expect("sign");
+        let token = signed.ready().expect("local")["x_token"].clone();
+        let verified = prepare(
+            &client,
+            "verify_notification",
+            &json!({"body": "cpm_trans_id=T&cpm_site_id=1", "x_token": token}),
+        )
+        .expect("verify");
+        assert_eq!(verified.ready().expect("local")["cpm_trans_id"], "T");
+        let e = prepare(
+            &client,
+            "verify_notification",
+            &json!({"form": form, "x_token": "00"}),
+        )
+        .expect_err("forged");
+        assert_eq!(e.code(), ErrorCode::InvalidNotification);
+        let e = prepare(
+            &super::tests::client(),
+            "sign_notification",
+            &json!({"form": form}),
+        )
+        .expect_err("no secret");
+        assert_eq!(e.code(), ErrorCode::SecretKeyRequired);
     }
 
     #[test]

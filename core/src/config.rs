@@ -211,8 +211,10 @@ impl ClientConfig {
                 ));
             }
         }
-        let crate::operation::Transport::PostJson(path) = crate::operation::INIT_PAYMENT.transport;
-        endpoint(&self.base_url, path)
+        match crate::operation::INIT_PAYMENT.transport {
+            crate::operation::Transport::PostJson(path) => endpoint(&self.base_url, path),
+            crate::operation::Transport::Local => endpoint(&self.base_url, ""),
+        }
     }
 }
 

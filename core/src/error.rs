@@ -46,6 +46,11 @@ pub enum ErrorCode {
     ResponseTooLarge,
     /// A bug in the SDK, such as a caught panic in a binding. Please report it.
     Internal,
+    /// A notification whose `x-token` does not match its form: not sent by CinetPay, or signed
+    /// with another secret key.
+    InvalidNotification,
+    /// Verifying or signing a notification needs the client's `secret_key`.
+    SecretKeyRequired,
 }
 
 impl ErrorCode {
@@ -68,6 +73,8 @@ impl ErrorCode {
         ErrorCode::Decode,
         ErrorCode::ResponseTooLarge,
         ErrorCode::Internal,
+        ErrorCode::InvalidNotification,
+        ErrorCode::SecretKeyRequired,
     ];
 
     /// This code's row of [`ERROR_TABLE`].
@@ -304,6 +311,23 @@ pub const ERROR_TABLE: &[ErrorInfo] = {
             17,
             F::Internal,
             "A bug in the SDK: please report it with the message",
+        ),
+        row(
+            C::InvalidNotification,
+            "invalid_notification",
+            18,
+            F::Validation,
+            "Answer 401 and ignore this notification. If genuine ones fail too, check that \
+             secret_key is the back-office Secret Key (not the apikey) and that the form is passed \
+             as received",
+        ),
+        row(
+            C::SecretKeyRequired,
+            "secret_key_required",
+            19,
+            F::Validation,
+            "Give the client your secret_key (back-office, menu Intégration) to verify \
+             notifications",
         ),
     ]
 };

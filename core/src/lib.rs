@@ -29,6 +29,7 @@ pub mod bridge;
 mod client;
 mod config;
 mod error;
+pub mod notification;
 pub mod operation;
 mod payload;
 mod payment;

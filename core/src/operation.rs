@@ -23,6 +23,8 @@ pub enum RetryPolicy {
 pub enum Transport {
     /// `POST` to this path under `base_url`, with a JSON body.
     PostJson(&'static str),
+    /// No network: computed on the caller's thread (notifications).
+    Local,
 }
 
 /// One operation of the API.
@@ -49,8 +51,29 @@ pub const INIT_PAYMENT: Operation = Operation {
     response: "PaymentLink",
 };
 
+/// Checks a notification's `x-token` against its form with the client's secret key (CinetPay's
+/// HMAC page) and returns the form's fields. Input: `form` (an object) or `body` (the raw
+/// urlencoded text), and `x_token`.
+pub const VERIFY_NOTIFICATION: Operation = Operation {
+    name: "verify_notification",
+    transport: Transport::Local,
+    retry: RetryPolicy::BeforeSend,
+    request: "NotificationForm + x_token",
+    response: "notification fields",
+};
+
+/// Computes the `x-token` CinetPay would send for a form, to test a merchant's own handler.
+/// Input: `form` or `body`. Output: `{"x_token"}`.
+pub const SIGN_NOTIFICATION: Operation = Operation {
+    name: "sign_notification",
+    transport: Transport::Local,
+    retry: RetryPolicy::BeforeSend,
+    request: "NotificationForm",
+    response: "x_token",
+};
+
 /// Every operation, in the order the docs present them.
-pub const OPERATIONS: &[&Operation] = &[&INIT_PAYMENT];
+pub const OPERATIONS: &[&Operation] = &[&INIT_PAYMENT, &VERIFY_NOTIFICATION, &SIGN_NOTIFICATION];
 
 /// The operation called `name`.
 pub fn find(name: &str) -> Option<&'static Operation> {

@@ -194,6 +194,55 @@ fn settings_cases_are_refused_naming_the_setting() {
     cinetpay::bridge::client_from_settings(&v["base"], false).expect("the base is valid");
 }
 
+/// notifications.json: tokens computed with Python's hmac verify and sign alike here.
+#[test]
+fn notification_tokens_computed_independently_verify_and_sign() {
+    use cinetpay::bridge::prepare;
+    let v = fixture("notifications.json");
+    let fields: Vec<&str> = v["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert_eq!(fields, cinetpay::notification::NOTIFICATION_FIELDS);
+    let client =
+        Client::new(config("http://127.0.0.1:9").secret_key(v["secret_key"].as_str().unwrap()))
+            .unwrap();
+    for case in v["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        for input in [
+            serde_json::json!({"form": case["form"], "x_token": case["x_token"]}),
+            serde_json::json!({"body": case["body"], "x_token": case["x_token"]}),
+        ] {
+            let verified = prepare(&client, "verify_notification", &input)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(
+                verified.ready().unwrap()["cpm_trans_id"],
+                case["form"]["cpm_trans_id"],
+                "{name}"
+            );
+        }
+        let signed = prepare(
+            &client,
+            "sign_notification",
+            &serde_json::json!({"form": case["form"]}),
+        )
+        .unwrap();
+        assert_eq!(
+            signed.ready().unwrap()["x_token"],
+            case["x_token"],
+            "{name}"
+        );
+    }
+    for case in v["forged"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let input = serde_json::json!({"form": case["form"], "x_token": case["x_token"]});
+        let e = prepare(&client, "verify_notification", &input).expect_err(name);
+        assert_eq!(e.code(), ErrorCode::InvalidNotification, "{name}");
+    }
+}
+
 #[tokio::test]
 async fn api_error_cases_against_the_emulator() {
     let emulator = Emulator::start(Config::default()).unwrap();

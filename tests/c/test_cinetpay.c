@@ -63,8 +63,11 @@ static void test_static_strings(void) {
   CHECK(strcmp(cinetpay_status_code(CINETPAY_ERR_VALIDATION), "validation_error") == 0, "validation");
   CHECK(strcmp(cinetpay_status_code(CINETPAY_ERR_TOO_MANY_REQUESTS), "too_many_requests") == 0, "429");
   CHECK(strcmp(cinetpay_status_code(CINETPAY_ERR_INTERNAL), "internal") == 0, "internal");
-  for (int s = CINETPAY_OK; s <= CINETPAY_ERR_INTERNAL; s++) CHECK(cinetpay_status_code(s) != NULL, "status %d", s);
-  CHECK(cinetpay_status_code(-1) == NULL && cinetpay_status_code(CINETPAY_ERR_INTERNAL + 1) == NULL, "unknown");
+  CHECK(strcmp(cinetpay_status_code(CINETPAY_ERR_SECRET_KEY_REQUIRED), "secret_key_required") == 0, "last code");
+  /* Statuses are dense, from CINETPAY_OK to the last code; codes may be added, never renumbered. */
+  for (int s = CINETPAY_OK; s <= CINETPAY_ERR_SECRET_KEY_REQUIRED; s++) CHECK(cinetpay_status_code(s) != NULL, "status %d", s);
+  CHECK(cinetpay_status_code(-1) == NULL && cinetpay_status_code(CINETPAY_ERR_SECRET_KEY_REQUIRED + 1) == NULL,
+        "unknown");
 }
 
 static void test_bad_configs(void) {

@@ -165,6 +165,67 @@ static void test_validation_cases(void) {
   cJSON_Delete(v);
 }
 
+/* notifications.json: tokens computed with Python's hmac verify and sign alike through
+ * cinetpay_call; forged ones are refused with CINETPAY_ERR_INVALID_NOTIFICATION. */
+static void test_notifications(void) {
+  cJSON *v = fixture("notifications.json");
+  char config[256];
+  snprintf(config, sizeof config,
+           "{\"api_key\":\"emulator-apikey-0000000000000001\",\"site_id\":\"445160\","
+           "\"base_url\":\"http://127.0.0.1:9\",\"secret_key\":\"%s\"}",
+           str(v, "secret_key"));
+  CinetPayClient *c = cinetpay_client_new(config, NULL);
+  const cJSON *k;
+  cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(v, "cases")) {
+    const char *name = str(k, "name");
+    for (int raw = 0; raw < 2; raw++) {
+      cJSON *input = cJSON_CreateObject();
+      if (raw) {
+        cJSON_AddStringToObject(input, "body", str(k, "body"));
+      } else {
+        cJSON_AddItemToObject(input, "form", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(k, "form"), 1));
+      }
+      cJSON_AddStringToObject(input, "x_token", str(k, "x_token"));
+      char *text = cJSON_PrintUnformatted(input), *out = NULL;
+      int32_t status = cinetpay_call(c, "verify_notification", text, &out);
+      cJSON *n = out ? cJSON_Parse(out) : NULL;
+      CHECK(status == CINETPAY_OK && n &&
+                strcmp(str(n, "cpm_trans_id") ? str(n, "cpm_trans_id") : "",
+                       str(cJSON_GetObjectItemCaseSensitive(k, "form"), "cpm_trans_id")) == 0,
+            "%s (%s): %s", name, raw ? "body" : "form", out ? out : "");
+      cJSON_Delete(n);
+      cinetpay_string_free(out);
+      free(text);
+      cJSON_Delete(input);
+    }
+    cJSON *input = cJSON_CreateObject();
+    cJSON_AddItemToObject(input, "form", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(k, "form"), 1));
+    char *text = cJSON_PrintUnformatted(input), *out = NULL;
+    int32_t status = cinetpay_call(c, "sign_notification", text, &out);
+    cJSON *signed_ = out ? cJSON_Parse(out) : NULL;
+    const char *token = str(signed_, "x_token");
+    CHECK(status == CINETPAY_OK && token && strcmp(token, str(k, "x_token")) == 0, "%s: signed %s", name,
+          out ? out : "");
+    cJSON_Delete(signed_);
+    cinetpay_string_free(out);
+    free(text);
+    cJSON_Delete(input);
+  }
+  cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(v, "forged")) {
+    cJSON *input = cJSON_CreateObject();
+    cJSON_AddItemToObject(input, "form", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(k, "form"), 1));
+    cJSON_AddStringToObject(input, "x_token", str(k, "x_token"));
+    char *text = cJSON_PrintUnformatted(input), *out = NULL;
+    int32_t status = cinetpay_call(c, "verify_notification", text, &out);
+    CHECK(status == CINETPAY_ERR_INVALID_NOTIFICATION, "%s: status %s", str(k, "name"), cinetpay_status_code(status));
+    cinetpay_string_free(out);
+    free(text);
+    cJSON_Delete(input);
+  }
+  cinetpay_client_free(c);
+  cJSON_Delete(v);
+}
+
 /* settings.json: a bad client setting is the same validation error in every language. */
 static void test_settings_cases(void) {
   cJSON *v = fixture("settings.json");
@@ -282,6 +343,7 @@ int main(int argc, char **argv) {
   test_docs_examples(argv[3]);
   test_validation_cases();
   test_settings_cases();
+  test_notifications();
   test_accepted_cases(argv[2]);
   test_api_error_cases(argv[2]);
   printf("c vectors: %d passed, %d failed\n", passed, failed);

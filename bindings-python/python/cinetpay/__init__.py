@@ -20,12 +20,13 @@ from ._errors import (
     ValidationError,
 )
 from ._params import PaymentParams
-from ._types import PaymentLink
+from ._types import Notification, PaymentLink
 
 __all__ = [
     "Client",
     "AsyncClient",
     "PaymentLink",
+    "Notification",
     "PaymentParams",
     "CinetPayError",
     "ValidationError",

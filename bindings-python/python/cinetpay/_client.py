@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 import weakref
-from typing import TYPE_CHECKING, Any, Dict, Optional
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Union
 
 from . import _cinetpay
 from ._cinetpay import NativeError
 from ._errors import _from_native
-from ._types import PaymentLink
+from ._types import Notification, PaymentLink
 
 if TYPE_CHECKING:  # pragma: no cover
     import asyncio
@@ -25,6 +25,16 @@ def _app_info() -> str:
     impl = {"cpython": "CPython", "pypy": "PyPy"}.get(sys.implementation.name, sys.implementation.name)
     v = sys.version_info
     return f"cinetpay-python/{_cinetpay.__version__} {impl}/{v.major}.{v.minor}.{v.micro}"
+
+
+def _form_input(form: "Union[Mapping[str, Any], bytes, str]") -> Dict[str, Any]:
+    """A notification form as the core takes it: the raw body, or the fields (a multi-value
+    mapping such as Django's QueryDict gives its last value for each key, as PHP does)."""
+    if isinstance(form, bytes):
+        return {"body": form.decode("utf-8", errors="replace")}
+    if isinstance(form, str):
+        return {"body": form}
+    return {"form": {key: form[key] for key in form}}
 
 
 def _native(settings: Dict[str, Any], from_env: bool = False) -> _cinetpay.NativeClient:
@@ -77,6 +87,30 @@ class _Base:
         if self._native is None:
             raise RuntimeError(f"this cinetpay.{type(self).__name__} is closed")
         return self._native
+
+    def verify_notification(self, form: "Union[Mapping[str, Any], bytes, str]", x_token: Optional[str]) -> Notification:
+        """Checks a notification's ``x-token`` with the client's ``secret_key`` and returns it.
+
+        ``form`` is the POSTed form as your framework hands it over: a mapping (Django's
+        ``request.POST``, Flask's ``request.form``) or the raw body (``request.body``).
+        ``x_token`` is the ``x-token`` header. No network is involved.
+
+        Raises:
+            ValidationError: code ``invalid_notification`` when the token does not match (answer
+                401 and ignore it), ``secret_key_required`` when the client has no secret key.
+        """
+        return Notification._from_result(self._native_call("verify_notification", dict(_form_input(form), x_token=x_token)))
+
+    def sign_notification(self, form: "Union[Mapping[str, Any], bytes, str]") -> str:
+        """The ``x-token`` CinetPay would send with ``form``: to test your own handler."""
+        token: str = self._native_call("sign_notification", _form_input(form))["x_token"]
+        return token
+
+    def _native_call(self, operation: str, payload: Dict[str, Any]) -> Any:
+        try:
+            return self._client().call(operation, payload)
+        except NativeError as e:
+            raise _from_native(e.args[0]) from None
 
     @property
     def site_id(self) -> str:
