@@ -66,7 +66,6 @@ export interface PaymentParams {
   customer_zip_code?: string;
 }
 
-/** A created payment: send the customer to `payment_url`. */
 /** A verified notification: its 16 signed fields with CinetPay's names, and any other field received. */
 export interface Notification {
   cpm_site_id: string;
@@ -88,6 +87,7 @@ export interface Notification {
   [field: string]: string;
 }
 
+/** A created payment: send the customer to `payment_url`. */
 export interface PaymentLink {
   payment_token: string;
   payment_url: string;
@@ -121,7 +121,6 @@ export type ErrorCode =
 export type ErrorFamily = 'validation' | 'authentication' | 'rate_limit' | 'api' | 'network' | 'timeout' | 'internal';
 
 /** Base class of every error the SDK throws. Its message never contains the keys. */
-
 export class CinetPayError extends Error {
   readonly code: ErrorCode;
   /** The code's family: it decides the class. */

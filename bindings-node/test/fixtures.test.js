@@ -130,6 +130,13 @@ test('notification tokens computed with Python hmac verify and sign alike; forge
   for (const c of NOTIFICATIONS.forged) {
     assert.throws(() => client.verifyNotification(c.form, c.x_token), (e) => e instanceof cinetpay.ValidationError && e.code === 'invalid_notification', c.name);
   }
+  for (const c of NOTIFICATIONS.duplicated) {
+    assert.throws(() => client.verifyNotification(c.body, c.x_token), (e) => e instanceof cinetpay.ValidationError && e.field === c.field, c.name);
+    // As express.urlencoded() parses it: the repeated field becomes an array.
+    const parsed = {};
+    for (const [k, v] of new URLSearchParams(c.body)) parsed[k] = k in parsed ? [].concat(parsed[k], v) : v;
+    assert.throws(() => client.verifyNotification(parsed, c.x_token), (e) => e.field === c.field, c.name);
+  }
   const keyless = new cinetpay.Client({ apiKey: API_KEY, siteId: SITE_ID });
   const c = NOTIFICATIONS.cases[0];
   assert.throws(() => keyless.verifyNotification(c.form, c.x_token), (e) => e.code === 'secret_key_required');

@@ -125,9 +125,15 @@ def test_the_notification_vectors_follow_the_documented_algorithm() -> None:
     import hashlib
     import hmac
 
+    # The order as CinetPay's HMAC page prints it, written out here rather than read from the
+    # fixture, so that a wrong order in the fixture and the SDK alike cannot pass.
+    documented = ["cpm_site_id", "cpm_trans_id", "cpm_trans_date", "cpm_amount", "cpm_currency", "signature",
+                  "payment_method", "cel_phone_num", "cpm_phone_prefixe", "cpm_language", "cpm_version",
+                  "cpm_payment_config", "cpm_page_action", "cpm_custom", "cpm_designation", "cpm_error_message"]
+    assert NOTIFICATIONS["fields"] == documented
     secret = NOTIFICATIONS["secret_key"].encode()
     for case in NOTIFICATIONS["cases"]:
-        data = "".join(case["form"].get(field, "") for field in NOTIFICATIONS["fields"])
+        data = "".join(case["form"].get(field, "") for field in documented)
         assert hmac.new(secret, data.encode(), hashlib.sha256).hexdigest() == case["x_token"], case["name"]
         from urllib.parse import parse_qsl
 
@@ -150,6 +156,30 @@ def test_forged_notifications_are_refused(case: Dict[str, Any]) -> None:
     with pytest.raises(cinetpay.ValidationError) as info:
         client.verify_notification(case["form"], case["x_token"])
     assert info.value.code == "invalid_notification"
+
+
+def test_the_async_client_verifies_too_without_awaiting() -> None:
+    case = NOTIFICATIONS["cases"][0]
+    client = cinetpay.AsyncClient(api_key=API_KEY, site_id=SITE_ID, secret_key=NOTIFICATIONS["secret_key"])
+    assert client.verify_notification(case["body"], case["x_token"]).transaction_id == case["form"]["cpm_trans_id"]
+
+
+@pytest.mark.parametrize("case", NOTIFICATIONS["duplicated"], ids=lambda c: c["name"])
+def test_a_repeated_signed_field_is_refused(case: Dict[str, Any]) -> None:
+    client = cinetpay.Client(api_key=API_KEY, site_id=SITE_ID, secret_key=NOTIFICATIONS["secret_key"])
+    with pytest.raises(cinetpay.ValidationError) as info:
+        client.verify_notification(case["body"], case["x_token"])
+    assert (info.value.code, info.value.field) == ("validation_error", case["field"])
+
+    class MultiDict(dict):  # the shape of Django's QueryDict and Werkzeug's MultiDict
+        def getlist(self, key: str) -> Any:
+            return [v for k, v in parse_qsl(case["body"]) if k == key]
+
+    from urllib.parse import parse_qsl
+
+    form = MultiDict(parse_qsl(case["body"]))
+    with pytest.raises(cinetpay.ValidationError):
+        client.verify_notification(form, case["x_token"])
 
 
 def test_verifying_without_a_secret_key_says_so() -> None:

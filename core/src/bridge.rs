@@ -146,7 +146,7 @@ impl Prepared {
 fn notification_form(input: &Value) -> Result<NotificationForm> {
     match (input.get("form"), input.get("body")) {
         (Some(form), None) if !form.is_null() => NotificationForm::from_value(form),
-        (None, Some(Value::String(body))) => Ok(NotificationForm::from_urlencoded(body.as_bytes())),
+        (None, Some(Value::String(body))) => NotificationForm::from_urlencoded(body.as_bytes()),
         _ => Err(Error::validation(
             "form",
             "give either form (the POSTed fields, as an object) or body (the raw urlencoded text)",

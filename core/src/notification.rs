@@ -42,14 +42,31 @@ pub struct NotificationForm {
 
 impl NotificationForm {
     /// From the raw `application/x-www-form-urlencoded` body.
-    pub fn from_urlencoded(body: &[u8]) -> NotificationForm {
-        NotificationForm {
+    pub fn from_urlencoded(body: &[u8]) -> Result<NotificationForm> {
+        let form = NotificationForm {
             values: url::form_urlencoded::parse(body).into_owned().collect(),
-        }
+        };
+        form.no_repeated_signed_field()?;
+        Ok(form)
     }
 
-    /// From a JSON object of strings (a framework's parsed form). A list value (a repeated
-    /// field) counts by its last item, as PHP's `$_POST` does.
+    /// CinetPay sends each field once. A signed field given twice would let the form verify
+    /// with one value while the application reads the other, so it is refused.
+    fn no_repeated_signed_field(&self) -> Result<()> {
+        for field in NOTIFICATION_FIELDS {
+            if self.values.iter().filter(|(k, _)| k == field).count() > 1 {
+                return Err(Error::validation(
+                    "form",
+                    format!("the signed field {field} is given more than once"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// From a JSON object of strings (a framework's parsed form). A list value (a field a
+    /// framework collected as several) must hold one string; a signed field with several values
+    /// is refused, as in a raw body.
     pub fn from_value(form: &Value) -> Result<NotificationForm> {
         let obj = form.as_object().ok_or_else(|| {
             Error::validation(
@@ -59,27 +76,30 @@ impl NotificationForm {
         })?;
         let mut values = Vec::new();
         for (key, value) in obj {
-            let text = match value {
-                Value::String(s) => s.clone(),
-                Value::Array(items) => match items.last() {
-                    Some(Value::String(s)) => s.clone(),
-                    None => String::new(),
-                    Some(_) => return Err(not_text(key)),
-                },
-                Value::Null => continue,
-                Value::Number(n) => n.to_string(),
+            match value {
+                Value::String(s) => values.push((key.clone(), s.clone())),
+                Value::Array(items) => {
+                    for item in items {
+                        match item {
+                            Value::String(s) => values.push((key.clone(), s.clone())),
+                            _ => return Err(not_text(key)),
+                        }
+                    }
+                }
+                Value::Null => {}
+                Value::Number(n) => values.push((key.clone(), n.to_string())),
                 _ => return Err(not_text(key)),
-            };
-            values.push((key.clone(), text));
+            }
         }
-        Ok(NotificationForm { values })
+        let form = NotificationForm { values };
+        form.no_repeated_signed_field()?;
+        Ok(form)
     }
 
     /// The value of `field`, or the empty string (an absent field signs as empty).
     pub fn get(&self, field: &str) -> &str {
         self.values
             .iter()
-            .rev()
             .find(|(k, _)| k == field)
             .map_or("", |(_, v)| v.as_str())
     }
@@ -133,17 +153,24 @@ pub fn verify(form: &NotificationForm, x_token: &str, secret_key: Option<&str>) 
             "the x-token does not match this form signed with your secret_key",
         )
     };
-    let tag = decode_hex(x_token.trim()).ok_or_else(invalid)?;
+    // The exact text CinetPay sends, as PHP's hash_equals compares it: 64 lowercase hex digits.
+    let tag = decode_lower_hex(x_token).ok_or_else(invalid)?;
     hmac::verify(&key, form.signed_data().as_bytes(), &tag).map_err(|_| invalid())
 }
 
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+fn decode_lower_hex(text: &str) -> Option<Vec<u8>> {
+    let digit = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    };
+    let bytes = text.as_bytes();
+    if bytes.len() != 64 {
         return None;
     }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+    bytes
+        .chunks(2)
+        .map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?))
         .collect()
 }
 
@@ -161,7 +188,16 @@ mod tests {
         let token = sign(&form, Some("secret")).expect("sign");
         assert_eq!(token.len(), 64);
         verify(&form, &token, Some("secret")).expect("verifies");
-        verify(&form, &token.to_uppercase(), Some("secret")).expect("hex case does not matter");
+        for other_spelling in [
+            token.to_uppercase(),
+            format!(" {token}"),
+            token[..62].to_owned(),
+        ] {
+            assert!(
+                verify(&form, &other_spelling, Some("secret")).is_err(),
+                "{other_spelling}"
+            );
+        }
         let e = verify(&form, &token, Some("other")).expect_err("wrong key");
         assert_eq!(e.code(), ErrorCode::InvalidNotification);
         let tampered = NotificationForm::from_value(&json!({"cpm_site_id": "445160",
@@ -176,11 +212,22 @@ mod tests {
     #[test]
     fn urlencoded_and_mapping_forms_sign_alike() {
         let raw =
-            NotificationForm::from_urlencoded(b"cpm_trans_id=T%201&cpm_site_id=445160&extra=x");
+            NotificationForm::from_urlencoded(b"cpm_trans_id=T%201&cpm_site_id=445160&extra=x")
+                .expect("form");
         let map =
             NotificationForm::from_value(&json!({"cpm_site_id": "445160", "cpm_trans_id": "T 1"}))
                 .expect("form");
         assert_eq!(sign(&raw, Some("k")).ok(), sign(&map, Some("k")).ok());
         assert_eq!(raw.to_json()["extra"], "x");
+    }
+
+    #[test]
+    fn a_signed_field_given_twice_is_refused() {
+        let e =
+            NotificationForm::from_urlencoded(b"cpm_trans_id=B&cpm_trans_id=A").expect_err("twice");
+        assert_eq!(e.field(), Some("form"));
+        assert!(NotificationForm::from_value(&json!({"cpm_trans_id": ["B", "A"]})).is_err());
+        NotificationForm::from_value(&json!({"cpm_trans_id": ["A"], "extra": ["x", "y"]}))
+            .expect("one value, and unsigned repeats");
     }
 }

@@ -15,6 +15,8 @@ pub enum RetryPolicy {
     /// later may already have had its effect (a payment created). Backoff 0.5 s × 2ⁿ, capped at
     /// 5 s, with jitter, at most `max_retries` times.
     BeforeSend,
+    /// A local operation: nothing is sent, so nothing is retried.
+    Never,
 }
 
 /// How an operation's request travels.
@@ -57,7 +59,7 @@ pub const INIT_PAYMENT: Operation = Operation {
 pub const VERIFY_NOTIFICATION: Operation = Operation {
     name: "verify_notification",
     transport: Transport::Local,
-    retry: RetryPolicy::BeforeSend,
+    retry: RetryPolicy::Never,
     request: "NotificationForm + x_token",
     response: "notification fields",
 };
@@ -67,7 +69,7 @@ pub const VERIFY_NOTIFICATION: Operation = Operation {
 pub const SIGN_NOTIFICATION: Operation = Operation {
     name: "sign_notification",
     transport: Transport::Local,
-    retry: RetryPolicy::BeforeSend,
+    retry: RetryPolicy::Never,
     request: "NotificationForm",
     response: "x_token",
 };

@@ -241,6 +241,16 @@ fn notification_tokens_computed_independently_verify_and_sign() {
         let e = prepare(&client, "verify_notification", &input).expect_err(name);
         assert_eq!(e.code(), ErrorCode::InvalidNotification, "{name}");
     }
+    for case in v["duplicated"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let input = serde_json::json!({"body": case["body"], "x_token": case["x_token"]});
+        let e = prepare(&client, "verify_notification", &input).expect_err(name);
+        assert_eq!(
+            (e.code(), e.field()),
+            (ErrorCode::Validation, case["field"].as_str()),
+            "{name}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -28,12 +28,17 @@ def _app_info() -> str:
 
 
 def _form_input(form: "Union[Mapping[str, Any], bytes, str]") -> Dict[str, Any]:
-    """A notification form as the core takes it: the raw body, or the fields (a multi-value
-    mapping such as Django's QueryDict gives its last value for each key, as PHP does)."""
+    """A notification form as the core takes it: the raw body, or the fields. A multi-value
+    mapping (Django's QueryDict, Werkzeug's MultiDict, Starlette's FormData) hands over every
+    value, so that a signed field sent twice is refused rather than read one way and verified
+    the other."""
     if isinstance(form, bytes):
         return {"body": form.decode("utf-8", errors="replace")}
     if isinstance(form, str):
         return {"body": form}
+    getlist = getattr(form, "getlist", None)
+    if callable(getlist):
+        return {"form": {key: list(getlist(key)) for key in form}}
     return {"form": {key: form[key] for key in form}}
 
 
@@ -191,7 +196,8 @@ class AsyncClient(_Base):
     """The asyncio twin of :class:`Client`: same arguments, ``await client.init_payment(...)``.
 
     Calls never block the event loop; many may be in flight on one client, from one loop or
-    several. Use it as ``async with AsyncClient(...) as client:`` or call :meth:`aclose` when
+    several. ``verify_notification`` and ``sign_notification`` use no network and are plain
+    methods here too: call them without ``await``. Use it as ``async with AsyncClient(...) as client:`` or call :meth:`aclose` when
     done: closing waits for the calls still in flight on the current loop.
 
     Cancelling a call (``task.cancel()``, ``asyncio.wait_for``) aborts the request. If it was

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
 __all__ = ["Notification", "PaymentLink"]
@@ -58,7 +58,7 @@ class Notification:
     cpm_custom: str
     cpm_designation: str
     cpm_error_message: str
-    fields: Mapping[str, str]
+    fields: Mapping[str, str] = field(hash=False, compare=False)
 
     @property
     def transaction_id(self) -> str:
