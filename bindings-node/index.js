@@ -79,6 +79,12 @@ function checkValue(field, value, depth) {
   }
 }
 
+/** A call's result, or its error as the class of its family. */
+function unwrap(outcome) {
+  if (!outcome.ok) throw fromInfo(outcome.error);
+  return outcome.value;
+}
+
 /** A notification form as the core takes it: the raw body, or the parsed fields. */
 function formInput(form) {
   if (typeof form === 'string') return { body: form };
@@ -155,19 +161,12 @@ class Client {
 
   /** Calls a local core operation (no network): the answer comes back at once. */
   #callNow(operation, input) {
-    const json = toJson(input);
-    let outcome;
-    try {
-      outcome = this.#native.call(operation, json);
-    } catch (e) {
-      throw fromNative(e);
-    }
+    const outcome = this.#start(operation, input);
     if (outcome instanceof Promise) {
       outcome.catch(() => {});
       throw fromInfo({ code: 'internal', family: 'internal', message: `${operation} is not a local operation` });
     }
-    if (!outcome.ok) throw fromInfo(outcome.error);
-    return outcome.value;
+    return unwrap(outcome);
   }
 
   /**
@@ -176,16 +175,25 @@ class Client {
    * arrive as the core's error object, which becomes the error class of its family.
    */
   async #call(operation, payload) {
-    const json = toJson(payload);
-    let outcome;
+    let outcome = this.#start(operation, payload);
+    if (outcome instanceof Promise) {
+      try {
+        outcome = await outcome;
+      } catch (e) {
+        throw fromNative(e);
+      }
+    }
+    return unwrap(outcome);
+  }
+
+  /** Hands `input` to the native entry: its outcome, or a promise of it. */
+  #start(operation, input) {
+    const json = toJson(input);
     try {
-      outcome = this.#native.call(operation, json);
-      if (outcome instanceof Promise) outcome = await outcome;
+      return this.#native.call(operation, json);
     } catch (e) {
       throw fromNative(e);
     }
-    if (!outcome.ok) throw fromInfo(outcome.error);
-    return outcome.value;
   }
 
   get siteId() {

@@ -75,7 +75,7 @@ impl Client {
     /// See [`crate::Client::init_payment_payload`].
     pub fn init_payment_payload(&self, payload: &PaymentPayload) -> Result<PaymentLink> {
         // Validated on the caller's thread, as above.
-        let prepared = self.inner.prepare_payload(payload)?;
+        let prepared = self.inner.prepare_payload(payload.clone())?;
         let client = self.inner.clone();
         run(async move { client.send_prepared(&prepared).await })
     }

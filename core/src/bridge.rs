@@ -93,7 +93,7 @@ pub fn prepare(client: &Client, operation: &str, input: &Value) -> Result<Prepar
     let secret = client.config().secret_key.as_ref().map(|s| s.expose());
     let call = match op.name {
         name if name == INIT_PAYMENT.name => Call::InitPayment(Box::new(
-            client.prepare_payload(&PaymentPayload::from_value(input)?)?,
+            client.prepare_payload(PaymentPayload::from_value(input)?)?,
         )),
         name if name == VERIFY_NOTIFICATION.name => {
             let form = notification_form(input)?;

@@ -151,8 +151,8 @@ impl Client {
     /// docs). Its `apikey`/`site_id`, when present, must equal the client's: a payload cannot
     /// switch accounts, and the error does not echo either value.
     pub async fn init_payment_payload(&self, payload: &PaymentPayload) -> Result<PaymentLink> {
-        let prepared = self.prepare_payload(payload)?;
-        self.send_prepared(&prepared).await
+        self.check_payload_credentials(payload)?;
+        self.init_payment(&payload.request).await
     }
 
     /// Applies every local rule to `payload` now, on the caller's thread, and returns it ready
@@ -161,11 +161,14 @@ impl Client {
     /// Bindings use this split so that bad input is refused before any task is spawned: an
     /// asyncio or JavaScript caller gets its validation error without the runtime ever being
     /// involved.
-    pub fn prepare_payload(&self, payload: &PaymentPayload) -> Result<PreparedPayment> {
-        self.check_payload_credentials(payload)?;
+    ///
+    /// Takes the payload by value: a binding that has just parsed it hands it over without a
+    /// copy.
+    pub fn prepare_payload(&self, payload: PaymentPayload) -> Result<PreparedPayment> {
+        self.check_payload_credentials(&payload)?;
         payload.request.validate()?;
         Ok(PreparedPayment {
-            request: payload.request.clone(),
+            request: payload.request,
         })
     }
 

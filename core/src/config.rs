@@ -211,10 +211,7 @@ impl ClientConfig {
                 ));
             }
         }
-        match crate::operation::INIT_PAYMENT.transport {
-            crate::operation::Transport::PostJson(path) => endpoint(&self.base_url, path),
-            crate::operation::Transport::Local => endpoint(&self.base_url, ""),
-        }
+        endpoint(&self.base_url, crate::operation::INIT_PAYMENT_PATH)
     }
 }
 

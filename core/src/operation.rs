@@ -44,10 +44,13 @@ pub struct Operation {
     pub response: &'static str,
 }
 
+/// The path of the payment initialisation under `base_url`.
+pub const INIT_PAYMENT_PATH: &str = "v2/payment";
+
 /// Payment initialisation (CinetPay's docs: `POST https://api-checkout.cinetpay.com/v2/payment`).
 pub const INIT_PAYMENT: Operation = Operation {
     name: "init_payment",
-    transport: Transport::PostJson("v2/payment"),
+    transport: Transport::PostJson(INIT_PAYMENT_PATH),
     retry: RetryPolicy::BeforeSend,
     request: "PaymentRequest",
     response: "PaymentLink",

@@ -176,10 +176,7 @@ class Client(_Base):
             ValidationError: a field breaks a rule; nothing was sent.
             AuthenticationError, RateLimitError, APIError, NetworkError, TimeoutError.
         """
-        try:
-            return PaymentLink._from_result(self._client().call("init_payment", payload))
-        except NativeError as e:
-            raise _from_native(e.args[0]) from None
+        return PaymentLink._from_result(self._native_call("init_payment", dict(payload)))
 
     def close(self) -> None:
         """Releases the connection pool; the client cannot be used afterwards."""
@@ -196,9 +193,11 @@ class AsyncClient(_Base):
     """The asyncio twin of :class:`Client`: same arguments, ``await client.init_payment(...)``.
 
     Calls never block the event loop; many may be in flight on one client, from one loop or
-    several. ``verify_notification`` and ``sign_notification`` use no network and are plain
-    methods here too: call them without ``await``. Use it as ``async with AsyncClient(...) as client:`` or call :meth:`aclose` when
+    several. Use it as ``async with AsyncClient(...) as client:`` or call :meth:`aclose` when
     done: closing waits for the calls still in flight on the current loop.
+
+    ``verify_notification`` and ``sign_notification`` use no network and are plain methods here
+    too: call them without ``await``.
 
     Cancelling a call (``task.cancel()``, ``asyncio.wait_for``) aborts the request. If it was
     already sent, the payment may exist: check it before trying again with the same
