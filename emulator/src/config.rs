@@ -69,9 +69,24 @@ pub struct Config {
     /// Requests per second (over all accounts) before it answers 429; 0 means no limit.
     #[serde(default)]
     pub rate_limit_per_second: u32,
-    /// One log line per request on stderr.
+    /// One log line per request (and per notification attempt) on stderr.
     #[serde(default)]
     pub log_requests: bool,
+    /// The wait before the second attempt at a notification POST, in milliseconds; it doubles
+    /// before each further attempt.
+    #[serde(default = "default_notify_retry_initial_ms")]
+    pub notify_retry_initial_ms: u64,
+    /// Attempts at a notification POST before the emulator gives up (at least 1).
+    #[serde(default = "default_notify_max_attempts")]
+    pub notify_max_attempts: u32,
+}
+
+fn default_notify_retry_initial_ms() -> u64 {
+    1000
+}
+
+fn default_notify_max_attempts() -> u32 {
+    5
 }
 
 fn default_accounts() -> Vec<Account> {
@@ -84,12 +99,15 @@ impl Default for Config {
             accounts: default_accounts(),
             rate_limit_per_second: 0,
             log_requests: false,
+            notify_retry_initial_ms: default_notify_retry_initial_ms(),
+            notify_max_attempts: default_notify_max_attempts(),
         }
     }
 }
 
 impl Config {
-    /// Reads a JSON config file: `{"accounts": [...], "rate_limit_per_second": 0}`.
+    /// Reads a JSON config file: `{"accounts": [...], "rate_limit_per_second": 0,
+    /// "notify_retry_initial_ms": 1000, "notify_max_attempts": 5}`, every key optional.
     pub fn from_json(text: &str) -> Result<Config, String> {
         serde_json::from_str(text).map_err(|e| format!("bad emulator config: {e}"))
     }
@@ -105,6 +123,15 @@ impl Config {
     #[must_use]
     pub fn with_rate_limit(mut self, per_second: u32) -> Self {
         self.rate_limit_per_second = per_second;
+        self
+    }
+
+    /// Sets the notification retry schedule (builder style, for tests): `initial_ms` before the
+    /// second attempt, doubling, `max_attempts` in all.
+    #[must_use]
+    pub fn with_notify_retry(mut self, initial_ms: u64, max_attempts: u32) -> Self {
+        self.notify_retry_initial_ms = initial_ms;
+        self.notify_max_attempts = max_attempts;
         self
     }
 }
@@ -135,6 +162,13 @@ mod tests {
     fn config_file_parses_with_defaults() {
         let c = Config::from_json(r#"{"rate_limit_per_second": 5}"#).expect("parse");
         assert_eq!(c.accounts, vec![Account::default()]);
+        assert_eq!(
+            (c.notify_retry_initial_ms, c.notify_max_attempts),
+            (1000, 5)
+        );
+        let c = Config::from_json(r#"{"notify_retry_initial_ms": 50, "notify_max_attempts": 2}"#)
+            .expect("parse");
+        assert_eq!((c.notify_retry_initial_ms, c.notify_max_attempts), (50, 2));
         assert!(Config::from_json(r#"{"rate": 5}"#).is_err());
     }
 

@@ -1,21 +1,43 @@
 //! # cinetpay-emulator
 //!
 //! A local stand-in for CinetPay's payment API, for tests, examples and merchants' CI, in the
-//! spirit of stripe-mock: a real HTTP server on loopback that answers `POST /v2/payment` the way
-//! CinetPay's documentation describes, keeps the transactions it created, and serves a checkout
-//! page at each `payment_url`.
+//! spirit of stripe-mock: a real HTTP server on loopback that answers `POST /v2/payment` and
+//! `POST /v2/payment/check` the way CinetPay's documentation describes, keeps the transactions
+//! it created, and serves a checkout page at each `payment_url`.
+//!
+//! On that page (or through `POST /_emulator/outcome`, or [`Emulator::set_outcome`]) the
+//! customer pays, fails, cancels, or leaves a payment waiting for approval on the phone. Each
+//! of these updates notifies the merchant as CinetPay does: a GET ping of the `notify_url`,
+//! then a form POST of 16 fields signed with an `x-token` (HMAC-SHA256 with the account's
+//! secret key), retried until the merchant answers 200. Accepted, refused and cancelled are
+//! final; the page then sends the customer back to the `return_url` with a POST of `token` and
+//! `transaction_id`. `GET /_emulator/notifications` (or [`Emulator::notifications`]) shows
+//! every delivery attempt. The full route list is in [`server`].
 //!
 //! ```
-//! let emulator = cinetpay_emulator::Emulator::start(Default::default()).expect("start");
+//! use cinetpay_emulator::{DEFAULT_SITE_ID, Emulator, Outcome};
+//!
+//! let emulator = Emulator::start(Default::default()).expect("start");
 //! println!("point your client at {}", emulator.url());
+//! // ... once your code has created transaction "ORDER-1" through the emulator:
+//! let paid = emulator.set_outcome(DEFAULT_SITE_ID, "ORDER-1", Outcome::Accept);
+//! assert!(paid.is_err(), "no such transaction yet");
 //! ```
 //!
 //! It shares no code with the `cinetpay` SDK crate on purpose: each models CinetPay from the
 //! docs on its own, so a misreading in one shows up as a failing test against the other.
 
+pub mod check;
 mod checkout;
 pub mod config;
+mod control;
+mod date;
+mod form;
+mod front;
+pub mod notify;
+pub mod outcome;
 pub mod payment;
+pub mod reply;
 pub mod server;
 pub mod state;
 
@@ -25,7 +47,9 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 pub use config::{Account, Config, DEFAULT_API_KEY, DEFAULT_SECRET_KEY, DEFAULT_SITE_ID};
-pub use state::Transaction;
+pub use notify::{Delivery, DeliveryKind};
+pub use outcome::{Outcome, PaymentState};
+pub use state::{OutcomeError, Transaction};
 
 /// A running emulator, serving on its own thread until dropped.
 pub struct Emulator {
@@ -48,10 +72,12 @@ impl Emulator {
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let url = format!("http://{addr}");
-        let state = Arc::new(state::State::new(&config, url.clone()));
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
+        let state = Arc::new(
+            state::State::new(&config, url.clone()).with_runtime(runtime.handle().clone()),
+        );
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let served = state.clone();
         let log = config.log_requests;
@@ -69,6 +95,9 @@ impl Emulator {
                         Err(e) => eprintln!("cinetpay-emulator: {e}"),
                     }
                 });
+                // Deliveries still under way (a retry's wait, a merchant slow to answer, a name
+                // being resolved) are dropped, not awaited: stopping stays prompt.
+                runtime.shutdown_background();
             })?;
         Ok(Emulator {
             addr,
@@ -97,6 +126,29 @@ impl Emulator {
     /// How many transactions were created.
     pub fn transaction_count(&self) -> usize {
         self.state.len()
+    }
+
+    /// Plays the customer, as the checkout page's buttons do: the transaction moves on and the
+    /// merchant is notified (in the background). Final transactions do not change.
+    pub fn set_outcome(
+        &self,
+        site_id: &str,
+        transaction_id: &str,
+        outcome: Outcome,
+    ) -> Result<Transaction, String> {
+        self.state
+            .set_outcome(site_id, transaction_id, outcome)
+            .map_err(|e| match e {
+                OutcomeError::NotFound => {
+                    format!("no transaction {transaction_id} for site_id {site_id}")
+                }
+                final_one => final_one.to_string(),
+            })
+    }
+
+    /// Every attempt at notifying the merchant of this transaction so far, oldest first.
+    pub fn notifications(&self, site_id: &str, transaction_id: &str) -> Vec<Delivery> {
+        self.state.deliveries(site_id, transaction_id)
     }
 }
 

@@ -1,7 +1,8 @@
 //! `cinetpay-emulator`: run the CinetPay stand-in as a process.
 //!
 //! Prints `cinetpay-emulator listening on http://HOST:PORT` as its first line on stdout (tests in
-//! other languages read the port from it), then one log line per request on stderr.
+//! other languages read the port from it), then one log line per request and per notification
+//! attempt on stderr.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -12,15 +13,23 @@ use cinetpay_emulator::{server, state};
 
 const USAGE: &str = "\
 usage: cinetpay-emulator [--host 127.0.0.1] [--port 0] [--config FILE.json]
-                         [--account APIKEY:SITE_ID:SECRET:CUR[,CUR]]... [--rate-limit N] [--quiet]
+                         [--account APIKEY:SITE_ID:SECRET:CUR[,CUR]]... [--rate-limit N]
+                         [--notify-retry-ms N] [--notify-attempts N] [--quiet]
 
   --port 0          pick a free port (printed on the first line)
   --config FILE     JSON: {\"accounts\": [{\"apikey\", \"site_id\", \"secret_key\", \"currencies\"}],
-                    \"rate_limit_per_second\": 0}
+                    \"rate_limit_per_second\": 0, \"notify_retry_initial_ms\": 1000,
+                    \"notify_max_attempts\": 5}
   --account SPEC    add an account (repeatable); without any, the default account is used:
-                    apikey emulator-apikey-0000000000000001, site_id 445160, currency XOF
+                    apikey emulator-apikey-0000000000000001, site_id 445160, currency XOF,
+                    secret key emulator-secret-key-000000000001
   --rate-limit N    answer 429 past N requests per second (0: no limit)
-  --quiet           no per-request log lines";
+  --notify-retry-ms N
+                    wait N ms before retrying a notification POST the merchant did not answer
+                    200 to, doubling each time (default 1000)
+  --notify-attempts N
+                    notification POST attempts before giving up (default 5)
+  --quiet           no per-request or per-notification log lines";
 
 fn parse(args: &[String]) -> Result<(Config, SocketAddr), String> {
     let mut config = Config::default();
@@ -51,6 +60,18 @@ fn parse(args: &[String]) -> Result<(Config, SocketAddr), String> {
                 config.rate_limit_per_second = value()?
                     .parse()
                     .map_err(|_| "--rate-limit wants a number".to_owned())?;
+            }
+            "--notify-retry-ms" => {
+                config.notify_retry_initial_ms = value()?
+                    .parse()
+                    .map_err(|_| "--notify-retry-ms wants a number".to_owned())?;
+            }
+            "--notify-attempts" => {
+                config.notify_max_attempts = value()?
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| "--notify-attempts wants a number above 0".to_owned())?;
             }
             "--quiet" => log = false,
             "-h" | "--help" => return Err(String::new()),
@@ -90,7 +111,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(async move {
+    let code = runtime.block_on(async move {
         let listener = match tokio::net::TcpListener::bind(addr).await {
             Ok(l) => l,
             Err(e) => {
@@ -114,11 +135,38 @@ fn main() -> ExitCode {
                 a.currencies.join(",")
             );
         }
-        let state = Arc::new(state::State::new(&config, url));
+        let state = Arc::new(
+            state::State::new(&config, url).with_runtime(tokio::runtime::Handle::current()),
+        );
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
         server::serve(listener, state, config.log_requests, shutdown).await;
         ExitCode::SUCCESS
-    })
+    });
+    // Notifications still being delivered are dropped, not awaited.
+    runtime.shutdown_background();
+    code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn notification_flags() {
+        let (c, _) = parse(&args("--notify-retry-ms 50 --notify-attempts 2")).expect("parse");
+        assert_eq!((c.notify_retry_initial_ms, c.notify_max_attempts), (50, 2));
+        let (c, _) = parse(&[]).expect("parse");
+        assert_eq!(
+            (c.notify_retry_initial_ms, c.notify_max_attempts),
+            (1000, 5)
+        );
+        assert!(parse(&args("--notify-attempts 0")).is_err());
+        assert!(parse(&args("--notify-retry-ms soon")).is_err());
+    }
 }

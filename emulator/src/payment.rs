@@ -1,43 +1,20 @@
 //! `POST /v2/payment`, modelled on CinetPay's documentation.
 //!
 //! Checks run in the order a request meets CinetPay's layers: the front (rate limit, error 1010
-//! without User-Agent, 403 for a non-JSON content type, the 400 page for localhost URLs), then
-//! the API (608 on the body, 609 apikey, 613 site_id, 608 currency of the account, 624
-//! lock_phone_number, a reused transaction_id).
+//! without User-Agent, 403 for a non-JSON content type, shared with the check endpoint in
+//! `front`; then the 400 page for localhost URLs), then the API (608 on the body, 609 apikey,
+//! 613 site_id, 608 currency of the account, 624 lock_phone_number, a reused transaction_id).
 //!
 //! API errors come back as CinetPay's JSON envelope with HTTP 400; success is HTTP 200 with code
 //! `"201"`, as in the docs.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use serde_json::{Map, Value, json};
 
+use crate::date;
+use crate::front;
+pub use crate::reply::{Incoming, Reply};
+use crate::reply::{api_response_id, envelope, missing_field, page, string_or_number};
 use crate::state::{State, Transaction};
-
-/// The reply to one request, before it becomes HTTP.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reply {
-    /// HTTP status.
-    pub status: u16,
-    /// Content-Type of `body`.
-    pub content_type: &'static str,
-    /// The body.
-    pub body: String,
-    /// `Retry-After` seconds, for 429.
-    pub retry_after: Option<u32>,
-    /// For the log line: the API code (or the page's name).
-    pub outcome: String,
-}
-
-/// The parts of a request the endpoint looks at.
-pub struct Incoming<'a> {
-    /// The `User-Agent` header, if any.
-    pub user_agent: Option<&'a str>,
-    /// The `Content-Type` header, if any.
-    pub content_type: Option<&'a str>,
-    /// The raw body.
-    pub body: &'a [u8],
-}
 
 const CURRENCIES: &[&str] = &["XOF", "XAF", "CDF", "GNF", "USD"];
 const CHANNELS: &[&str] = &["ALL", "MOBILE_MONEY", "CREDIT_CARD", "WALLET"];
@@ -53,74 +30,10 @@ const CARD_FIELDS: &[&str] = &[
     "customer_zip_code",
 ];
 
-fn api_response_id() -> String {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    format!(
-        "{}.{:04}",
-        now.as_secs(),
-        now.subsec_millis() * 10 + fastrand::u32(0..10)
-    )
-}
-
-fn envelope(status: u16, code: &str, message: &str, description: &str) -> Reply {
-    let body = json!({
-        "code": code,
-        "message": message,
-        "description": description,
-        "api_response_id": api_response_id(),
-    });
-    Reply {
-        status,
-        content_type: "application/json",
-        body: body.to_string(),
-        retry_after: None,
-        outcome: code.to_owned(),
-    }
-}
-
-fn page(status: u16, content_type: &'static str, body: &str, outcome: &str) -> Reply {
-    Reply {
-        status,
-        content_type,
-        body: body.to_owned(),
-        retry_after: None,
-        outcome: outcome.to_owned(),
-    }
-}
-
-fn missing_field(description: &str) -> Reply {
-    envelope(400, "608", "MINIMUM_REQUIRED_FIELDS", description)
-}
-
 /// Handles `POST /v2/payment`.
 pub fn init(state: &State, req: &Incoming<'_>) -> Reply {
-    if let Some(wait) = state.rate_limited() {
-        let mut r = envelope(
-            429,
-            "429",
-            "TOO_MANY_REQUEST",
-            "Suspicious activity detected on the API: slow down",
-        );
-        r.retry_after = Some(wait);
-        return r;
-    }
-    if req.user_agent.is_none_or(|ua| ua.trim().is_empty()) {
-        return page(403, "text/plain; charset=UTF-8", "error code: 1010", "1010");
-    }
-    let is_json = req.content_type.is_some_and(|ct| {
-        ct.split(';')
-            .next()
-            .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
-    });
-    if !is_json {
-        return page(
-            403,
-            "text/html; charset=UTF-8",
-            "<html><head><title>403 Forbidden</title></head><body><h1>403 Forbidden</h1></body></html>",
-            "403",
-        );
+    if let Some(refused) = front::refusal(state, req) {
+        return refused;
     }
     let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(req.body) else {
         return missing_field("The request body is not a JSON object");
@@ -146,10 +59,8 @@ pub fn init(state: &State, req: &Incoming<'_>) -> Reply {
     let Some(account) = state.account_by_apikey(apikey) else {
         return envelope(400, "609", "AUTH_NOT_FOUND", "Apikey introuvable");
     };
-    let site_id = match body.get("site_id") {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => return missing_field("site_id is required"),
+    let Some(site_id) = string_or_number(body.get("site_id")) else {
+        return missing_field("site_id is required");
     };
     if site_id != account.site_id {
         return envelope(
@@ -195,6 +106,25 @@ pub fn init(state: &State, req: &Incoming<'_>) -> Reply {
         currency: fields.currency.clone(),
         description: fields.description,
         channels: fields.channels,
+        notify_url: fields.notify_url,
+        return_url: fields.return_url,
+        metadata: match body.get("metadata") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            // Not a string as documented: keep its JSON text rather than lose it.
+            Some(other) => Some(other.to_string()),
+        },
+        lang: fields.lang,
+        customer_phone_number: body
+            .get("customer_phone_number")
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned),
+        created_at: date::now(),
+        state: Default::default(),
+        operator_id: None,
+        paid_at: None,
         user_agent: req.user_agent.unwrap_or_default().to_owned(),
         request: Value::Object(body),
     };
@@ -227,6 +157,9 @@ struct Fields {
     currency: String,
     description: String,
     channels: String,
+    notify_url: String,
+    return_url: String,
+    lang: String,
 }
 
 /// The 608 checks: presence, JSON types and documented values, one description per failure.
@@ -263,7 +196,7 @@ fn check_fields(body: &Map<String, Value>) -> Result<Fields, String> {
     if let Some(c) = description.chars().find(|c| "#/$_&".contains(*c)) {
         return Err(format!("description must not contain the character {c}"));
     }
-    for name in ["notify_url", "return_url"] {
+    let url = |name: &str| -> Result<String, String> {
         let url = required(name)?;
         let lower = url.to_ascii_lowercase();
         let rest = lower
@@ -272,15 +205,18 @@ fn check_fields(body: &Map<String, Value>) -> Result<Fields, String> {
         if rest.is_none_or(|r| r.is_empty() || r.starts_with('/')) {
             return Err(format!("{name} must be an http(s) URL"));
         }
-    }
+        Ok(url)
+    };
+    let notify_url = url("notify_url")?;
+    let return_url = url("return_url")?;
     let channels = string("channels")?.unwrap_or("ALL").to_ascii_uppercase();
     if !CHANNELS.contains(&channels.as_str()) {
         return Err(format!("channels {channels} is not valid"));
     }
-    if let Some(lang) = string("lang")? {
-        if !["fr", "en"].contains(&lang.to_ascii_lowercase().as_str()) {
-            return Err(format!("lang {lang} is not valid"));
-        }
+    let given_lang = string("lang")?.unwrap_or("fr");
+    let lang = given_lang.to_ascii_lowercase();
+    if !["fr", "en"].contains(&lang.as_str()) {
+        return Err(format!("lang {given_lang} is not valid"));
     }
     match body.get("invoice_data") {
         None | Some(Value::Null) => {}
@@ -311,6 +247,9 @@ fn check_fields(body: &Map<String, Value>) -> Result<Fields, String> {
         currency,
         description,
         channels,
+        notify_url,
+        return_url,
+        lang,
     })
 }
 

@@ -1,4 +1,18 @@
 //! HTTP/1.1 plumbing: routing, body limits, logging.
+//!
+//! Routes:
+//!
+//! | route | what |
+//! |---|---|
+//! | `POST /v2/payment` | init, as CinetPay |
+//! | `POST /v2/payment/check` | where a transaction stands, as CinetPay |
+//! | `GET /payment/{token}` | the checkout page (the `payment_url`) |
+//! | `POST /payment/{token}` | the page's form: `outcome=accept\|refuse\|cancel\|pending` |
+//! | `POST /_emulator/outcome` | the same without a browser, JSON |
+//! | `GET /_emulator/notifications?transaction_id=..[&site_id=..]` | notification attempts |
+//! | `GET /_emulator/transaction?site_id=..&transaction_id=..` | what init received, the state |
+//! | `GET /_emulator/stats` | API requests seen, transactions created |
+//! | `GET /health` | `ok` |
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -13,8 +27,9 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
 use crate::config::mask;
-use crate::payment::{self, Incoming, Reply};
+use crate::reply::{Incoming, Reply, text};
 use crate::state::State;
+use crate::{check, checkout, control, payment};
 
 /// Larger bodies get HTTP 413: a payment request is a few hundred bytes.
 const MAX_BODY: usize = 1024 * 1024;
@@ -57,70 +72,24 @@ fn response(reply: &Reply) -> Response<Full<Bytes>> {
     r
 }
 
-fn text(status: u16, body: &str, outcome: &str) -> Reply {
-    Reply {
-        status,
-        content_type: "text/plain; charset=UTF-8",
-        body: body.to_owned(),
-        retry_after: None,
-        outcome: outcome.to_owned(),
-    }
-}
-
-/// `GET /_emulator/transaction?site_id=..&transaction_id=..`: what the emulator stored, so that
-/// test suites in any language can check the body and headers their client sent.
-fn inspect(state: &State, query: &str) -> Reply {
-    let param = |name: &str| {
-        query.split('&').find_map(|pair| {
-            let (k, v) = pair.split_once('=')?;
-            (k == name).then(|| percent_decode(v))
-        })
-    };
-    let (Some(site_id), Some(transaction_id)) = (param("site_id"), param("transaction_id")) else {
-        return text(400, "site_id and transaction_id are required", "400");
-    };
-    match state.transaction(&site_id, &transaction_id) {
-        Some(t) => Reply {
-            status: 200,
-            content_type: "application/json",
-            body: serde_json::json!({
-                "site_id": t.site_id,
-                "transaction_id": t.transaction_id,
-                "payment_token": t.payment_token,
-                "amount": t.amount,
-                "currency": t.currency,
-                "user_agent": t.user_agent,
-                "request": t.request,
-            })
-            .to_string(),
-            retry_after: None,
-            outcome: "inspect".to_owned(),
-        },
-        None => text(404, "no such transaction", "404"),
-    }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push((h * 16 + l) as u8);
-                    i += 3;
-                    continue;
-                }
-                _ => out.push(b'%'),
-            },
-            b'+' => out.push(b' '),
-            b => out.push(b),
+/// The reply to a request whose body has been read.
+fn route(state: &State, method: &Method, path: &str, query: &str, req: &Incoming<'_>) -> Reply {
+    const PAGE: &str = "/payment/";
+    match (method, path) {
+        (&Method::POST, "/v2/payment") => payment::init(state, req),
+        (&Method::POST, "/v2/payment/check") => check::check(state, req),
+        (_, "/v2/payment" | "/v2/payment/check") => text(405, "Method Not Allowed", "405"),
+        (&Method::GET, "/health") => text(200, "ok", "ok"),
+        (&Method::GET, "/_emulator/transaction") => control::inspect(state, query),
+        (&Method::GET, "/_emulator/notifications") => control::notifications(state, query),
+        (&Method::POST, "/_emulator/outcome") => control::outcome(state, req.body),
+        (&Method::GET, "/_emulator/stats") => control::stats(state),
+        (&Method::GET, p) if p.starts_with(PAGE) => checkout::show(state, &p[PAGE.len()..]),
+        (&Method::POST, p) if p.starts_with(PAGE) => {
+            checkout::submit(state, &p[PAGE.len()..], req.body)
         }
-        i += 1;
+        _ => text(404, "Not Found", "404"),
     }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 async fn handle(
@@ -131,69 +100,50 @@ async fn handle(
     let started = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
-    let mut apikey = None;
-    if path.starts_with("/v2/") {
+    let query = req.uri().query().unwrap_or("").to_owned();
+    let header = |name| {
+        req.headers()
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let user_agent = header(USER_AGENT);
+    let content_type = header(CONTENT_TYPE);
+    let api = path.starts_with("/v2/");
+    if api {
         state.count_api_request();
     }
-    let reply = match (&method, path.as_str()) {
-        (&Method::POST, "/v2/payment") => {
-            let header = |name| {
-                req.headers()
-                    .get(name)
-                    .and_then(|v: &HeaderValue| v.to_str().ok())
-                    .map(str::to_owned)
-            };
-            let user_agent = header(USER_AGENT);
-            let content_type = header(CONTENT_TYPE);
-            match Limited::new(req.into_body(), MAX_BODY).collect().await {
-                Ok(collected) => {
-                    let body = collected.to_bytes();
-                    if log {
-                        apikey = serde_json::from_slice::<serde_json::Value>(&body)
-                            .ok()
-                            .and_then(|v| v.get("apikey").and_then(|k| k.as_str()).map(mask));
-                    }
-                    payment::init(
-                        &state,
-                        &Incoming {
-                            user_agent: user_agent.as_deref(),
-                            content_type: content_type.as_deref(),
-                            body: &body,
-                        },
-                    )
-                }
-                Err(_) => text(413, "Request Entity Too Large", "413"),
+    let mut apikey = None;
+    // Only POSTs carry a body worth reading.
+    let body = if method == Method::POST {
+        Limited::new(req.into_body(), MAX_BODY)
+            .collect()
+            .await
+            .map(|c| c.to_bytes())
+            .ok()
+    } else {
+        Some(Bytes::new())
+    };
+    let reply = match body {
+        None => text(413, "Request Entity Too Large", "413"),
+        Some(body) => {
+            if log && api {
+                apikey = serde_json::from_slice::<serde_json::Value>(&body)
+                    .ok()
+                    .and_then(|v| v.get("apikey").and_then(|k| k.as_str()).map(mask));
             }
-        }
-        (_, "/v2/payment") => text(405, "Method Not Allowed", "405"),
-        (&Method::GET, "/health") => text(200, "ok", "ok"),
-        (&Method::GET, "/_emulator/transaction") => {
-            inspect(&state, req.uri().query().unwrap_or(""))
-        }
-        (&Method::GET, "/_emulator/stats") => Reply {
-            status: 200,
-            content_type: "application/json",
-            body: serde_json::json!({
-                "api_requests": state.api_requests(),
-                "transactions": state.len(),
-            })
-            .to_string(),
-            retry_after: None,
-            outcome: "inspect".to_owned(),
-        },
-        (&Method::GET, p) if p.starts_with("/payment/") => {
-            match state.by_token(&p["/payment/".len()..]) {
-                Some(t) => Reply {
-                    status: 200,
-                    content_type: "text/html; charset=UTF-8",
-                    body: crate::checkout::page(&t),
-                    retry_after: None,
-                    outcome: "checkout".to_owned(),
+            route(
+                &state,
+                &method,
+                &path,
+                &query,
+                &Incoming {
+                    user_agent: user_agent.as_deref(),
+                    content_type: content_type.as_deref(),
+                    body: &body,
                 },
-                None => text(404, "Unknown payment token", "404"),
-            }
+            )
         }
-        _ => text(404, "Not Found", "404"),
     };
     if log {
         eprintln!(
@@ -205,13 +155,4 @@ async fn handle(
         );
     }
     Ok(response(&reply))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn percent_decoding() {
-        assert_eq!(super::percent_decode("ORDER%2D1+x%"), "ORDER-1 x%");
-        assert_eq!(super::percent_decode("%C3%A9"), "é");
-    }
 }
