@@ -43,6 +43,8 @@ typedef enum CinetPayStatus {
   CINETPAY_ERR_INVALID_NOTIFICATION = 18,
   // `secret_key_required`: verifying or signing a notification needs the secret key.
   CINETPAY_ERR_SECRET_KEY_REQUIRED = 19,
+  // `payment_not_found`: check_payment found no payment with this id.
+  CINETPAY_ERR_PAYMENT_NOT_FOUND = 20,
 } CinetPayStatus;
 
 // An opaque client. Create with `cinetpay_client_new`, release with `cinetpay_client_free`.
@@ -98,6 +100,35 @@ char *cinetpay_schema(void);
 int32_t cinetpay_init_payment(const struct CinetPayClient *client,
                               const char *request_json,
                               char **result_json);
+
+// A payment's status of record: `cinetpay_call(client, "check_payment", lookup_json,
+// result_json)`. `lookup_json` is `{"transaction_id": "..."}` or `{"token": "..."}`.
+//
+// Returns `CINETPAY_OK` with `*result_json` = `{"code", "message", "status", "amount",
+// "currency", "payment_method", "description", "metadata", "operator_id", "payment_date",
+// "fund_availability_date", "api_response_id", "is_paid", "is_final", "data"}`: a failed or
+// pending payment is a status, not an error. `CINETPAY_ERR_PAYMENT_NOT_FOUND` when CinetPay has
+// no such payment. Network failures, timeouts, 5xx and 429 are retried.
+//
+// # Safety
+// As for `cinetpay_call`.
+int32_t cinetpay_check_payment(const struct CinetPayClient *client,
+                               const char *lookup_json,
+                               char **result_json);
+
+// CinetPay's notification handling in one call: `cinetpay_call(client,
+// "handle_notification", input_json, result_json)` with `input_json` =
+// `{"body": "<raw urlencoded body>", "x_token": "...", "expected_amount": 100,
+// "expected_currency": "XOF"}` (or `"form": {...}` instead of `"body"`). Verifies the x-token
+// (`CINETPAY_ERR_INVALID_NOTIFICATION`, nothing checked), checks the payment, and returns
+// `{"outcome": "paid"|"failed"|"pending", "reason", "skipped_checks", "transaction_id",
+// "status", "notification"}`.
+//
+// # Safety
+// As for `cinetpay_call`.
+int32_t cinetpay_handle_notification(const struct CinetPayClient *client,
+                                     const char *input_json,
+                                     char **result_json);
 
 // Releases a string this library returned. NULL is ignored.
 //

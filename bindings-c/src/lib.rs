@@ -60,6 +60,8 @@ pub enum CinetPayStatus {
     CinetpayErrInvalidNotification = 18,
     /// `secret_key_required`: verifying or signing a notification needs the secret key.
     CinetpayErrSecretKeyRequired = 19,
+    /// `payment_not_found`: check_payment found no payment with this id.
+    CinetpayErrPaymentNotFound = 20,
 }
 
 const STATUS_BY_CODE: &[(ErrorCode, CinetPayStatus)] = &[
@@ -117,6 +119,10 @@ const STATUS_BY_CODE: &[(ErrorCode, CinetPayStatus)] = &[
     (
         ErrorCode::SecretKeyRequired,
         CinetPayStatus::CinetpayErrSecretKeyRequired,
+    ),
+    (
+        ErrorCode::PaymentNotFound,
+        CinetPayStatus::CinetpayErrPaymentNotFound,
     ),
 ];
 
@@ -360,6 +366,63 @@ pub unsafe extern "C" fn cinetpay_init_payment(
             Operation::Fixed("init_payment"),
             request_json,
             "request_json",
+            result_json,
+        )
+    }
+}
+
+/// A payment's status of record: `cinetpay_call(client, "check_payment", lookup_json,
+/// result_json)`. `lookup_json` is `{"transaction_id": "..."}` or `{"token": "..."}`.
+///
+/// Returns `CINETPAY_OK` with `*result_json` = `{"code", "message", "status", "amount",
+/// "currency", "payment_method", "description", "metadata", "operator_id", "payment_date",
+/// "fund_availability_date", "api_response_id", "is_paid", "is_final", "data"}`: a failed or
+/// pending payment is a status, not an error. `CINETPAY_ERR_PAYMENT_NOT_FOUND` when CinetPay has
+/// no such payment. Network failures, timeouts, 5xx and 429 are retried.
+///
+/// # Safety
+/// As for `cinetpay_call`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cinetpay_check_payment(
+    client: *const CinetPayClient,
+    lookup_json: *const c_char,
+    result_json: *mut *mut c_char,
+) -> i32 {
+    // SAFETY: the caller's guarantees, passed on.
+    unsafe {
+        call_named(
+            client,
+            Operation::Fixed("check_payment"),
+            lookup_json,
+            "lookup_json",
+            result_json,
+        )
+    }
+}
+
+/// CinetPay's notification handling in one call: `cinetpay_call(client,
+/// "handle_notification", input_json, result_json)` with `input_json` =
+/// `{"body": "<raw urlencoded body>", "x_token": "...", "expected_amount": 100,
+/// "expected_currency": "XOF"}` (or `"form": {...}` instead of `"body"`). Verifies the x-token
+/// (`CINETPAY_ERR_INVALID_NOTIFICATION`, nothing checked), checks the payment, and returns
+/// `{"outcome": "paid"|"failed"|"pending", "reason", "skipped_checks", "transaction_id",
+/// "status", "notification"}`.
+///
+/// # Safety
+/// As for `cinetpay_call`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cinetpay_handle_notification(
+    client: *const CinetPayClient,
+    input_json: *const c_char,
+    result_json: *mut *mut c_char,
+) -> i32 {
+    // SAFETY: the caller's guarantees, passed on.
+    unsafe {
+        call_named(
+            client,
+            Operation::Fixed("handle_notification"),
+            input_json,
+            "input_json",
             result_json,
         )
     }

@@ -13,8 +13,11 @@ use tokio::runtime::Runtime;
 
 use crate::config::ClientConfig;
 use crate::error::{Error, ErrorCode, Result};
+use crate::notification::NotificationForm;
+use crate::outcome::{Expected, NotificationOutcome};
 use crate::payload::PaymentPayload;
 use crate::payment::{PaymentLink, PaymentRequest};
+use crate::status::{PaymentLookup, PaymentStatus};
 
 /// The runtime shared by every blocking client, and by bindings that need one (the Python
 /// binding runs its asyncio client on it too).
@@ -78,6 +81,33 @@ impl Client {
         let prepared = self.inner.prepare_payload(payload.clone())?;
         let client = self.inner.clone();
         run(async move { client.send_prepared(&prepared).await })
+    }
+}
+
+impl Client {
+    /// See [`crate::Client::check_payment`].
+    pub fn check_payment(&self, lookup: &PaymentLookup) -> Result<PaymentStatus> {
+        lookup.validate()?;
+        let client = self.inner.clone();
+        let lookup = lookup.clone();
+        run(async move { client.send_check(&lookup).await })
+    }
+
+    /// See [`crate::Client::handle_notification`]. The `x-token` is verified on the caller's
+    /// thread, before anything is sent.
+    pub fn handle_notification(
+        &self,
+        form: &NotificationForm,
+        x_token: &str,
+        expected: &Expected,
+    ) -> Result<NotificationOutcome> {
+        let lookup = self.inner.verified_lookup(form, x_token)?;
+        let client = self.inner.clone();
+        let (form, expected) = (form.clone(), expected.clone());
+        run(async move {
+            let status = client.send_check(&lookup).await?;
+            Ok(NotificationOutcome::decide(form, status, &expected))
+        })
     }
 }
 

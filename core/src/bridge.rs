@@ -11,9 +11,13 @@ use serde_json::{Value, json};
 use crate::client::{Client, PreparedPayment};
 use crate::error::{Error, Result};
 use crate::notification::{self, NotificationForm};
-use crate::operation::{self, INIT_PAYMENT, SIGN_NOTIFICATION, VERIFY_NOTIFICATION};
+use crate::operation::{
+    self, CHECK_PAYMENT, HANDLE_NOTIFICATION, INIT_PAYMENT, SIGN_NOTIFICATION, VERIFY_NOTIFICATION,
+};
+use crate::outcome::Expected;
 use crate::payload::PaymentPayload;
-use crate::payment::PaymentLink;
+use crate::payment::{Currency, PaymentLink};
+use crate::status::PaymentLookup;
 
 /// The names of every operation a binding can call.
 pub fn operations() -> Vec<&'static str> {
@@ -75,6 +79,12 @@ pub struct Prepared {
 #[derive(Debug)]
 enum Call {
     InitPayment(Box<PreparedPayment>),
+    CheckPayment(PaymentLookup),
+    HandleNotification {
+        form: NotificationForm,
+        lookup: PaymentLookup,
+        expected: Expected,
+    },
     /// A local operation, already computed in `prepare`.
     Ready(Value),
 }
@@ -95,14 +105,20 @@ pub fn prepare(client: &Client, operation: &str, input: &Value) -> Result<Prepar
         name if name == INIT_PAYMENT.name => Call::InitPayment(Box::new(
             client.prepare_payload(PaymentPayload::from_value(input)?)?,
         )),
+        name if name == CHECK_PAYMENT.name => Call::CheckPayment(PaymentLookup::from_value(input)?),
+        name if name == HANDLE_NOTIFICATION.name => {
+            let form = notification_form(input)?;
+            // Verified here, on the caller's thread: a forged notification costs no request.
+            let lookup = client.verified_lookup(&form, x_token(input)?)?;
+            Call::HandleNotification {
+                form,
+                lookup,
+                expected: expected(input)?,
+            }
+        }
         name if name == VERIFY_NOTIFICATION.name => {
             let form = notification_form(input)?;
-            let x_token = match input.get("x_token") {
-                Some(Value::String(t)) => t.as_str(),
-                None | Some(Value::Null) => "",
-                Some(_) => return Err(Error::validation("x_token", "must be a string")),
-            };
-            notification::verify(&form, x_token, secret)?;
+            notification::verify(&form, x_token(input)?, secret)?;
             Call::Ready(form.to_json())
         }
         name if name == SIGN_NOTIFICATION.name => {
@@ -128,7 +144,7 @@ impl Prepared {
     pub fn ready(&self) -> Option<&Value> {
         match &self.call {
             Call::Ready(value) => Some(value),
-            Call::InitPayment(_) => None,
+            _ => None,
         }
     }
 
@@ -136,6 +152,15 @@ impl Prepared {
     pub async fn send(self, client: &Client) -> Result<Value> {
         match self.call {
             Call::InitPayment(p) => client.send_prepared(&p).await.map(|l| link_json(&l)),
+            Call::CheckPayment(lookup) => client.send_check(&lookup).await.map(|s| s.to_json()),
+            Call::HandleNotification {
+                form,
+                lookup,
+                expected,
+            } => {
+                let status = client.send_check(&lookup).await?;
+                Ok(crate::outcome::NotificationOutcome::decide(form, status, &expected).to_json())
+            }
             Call::Ready(value) => Ok(value),
         }
     }
@@ -152,6 +177,43 @@ fn notification_form(input: &Value) -> Result<NotificationForm> {
             "give either form (the POSTed fields, as an object) or body (the raw urlencoded text)",
         )),
     }
+}
+
+/// A notification's `x_token` (absent: empty, which fails verification with its own message).
+fn x_token(input: &Value) -> Result<&str> {
+    match input.get("x_token") {
+        Some(Value::String(t)) => Ok(t.as_str()),
+        None | Some(Value::Null) => Ok(""),
+        Some(_) => Err(Error::validation("x_token", "must be a string")),
+    }
+}
+
+/// `expected_amount` and `expected_currency` of a `handle_notification` input.
+fn expected(input: &Value) -> Result<Expected> {
+    let amount = match input.get("expected_amount") {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) => Some(n.as_i64().ok_or_else(|| {
+            Error::validation(
+                "expected_amount",
+                "must be a whole number (the order's amount)",
+            )
+        })?),
+        Some(_) => {
+            return Err(Error::validation(
+                "expected_amount",
+                "must be a whole number (the order's amount)",
+            ));
+        }
+    };
+    let currency = match input.get("expected_currency") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(c)) => match c.trim().parse::<Currency>() {
+            Ok(c) => Some(c.as_str().to_owned()),
+            Err(e) => return Err(Error::validation("expected_currency", e.message())),
+        },
+        Some(_) => return Err(Error::validation("expected_currency", "must be a string")),
+    };
+    Ok(Expected { amount, currency })
 }
 
 /// Prepares and sends, on the SDK's shared runtime, waiting on the calling thread.

@@ -10,9 +10,15 @@ use url::Url;
 
 use crate::config::ClientConfig;
 use crate::error::{Error, ErrorCode, Result};
+use crate::notification::{self, NotificationForm};
+use crate::operation::{CHECK_PAYMENT, INIT_PAYMENT, Operation, RetryPolicy};
+use crate::outcome::{Expected, NotificationOutcome};
 use crate::payload::PaymentPayload;
 use crate::payment::{PaymentLink, PaymentRequest};
-use crate::response::{MAX_RESPONSE_BYTES, decode_payment_response, parse_retry_after};
+use crate::response::{
+    MAX_RESPONSE_BYTES, decode_check_response, decode_payment_response, parse_retry_after,
+};
+use crate::status::{PaymentLookup, PaymentStatus};
 
 /// A payment request that passed every local rule, made by [`Client::prepare_payload`].
 ///
@@ -59,6 +65,7 @@ struct Inner {
     http: reqwest::Client,
     config: ClientConfig,
     payment_endpoint: Url,
+    check_endpoint: Url,
     user_agent: HeaderValue,
 }
 
@@ -76,6 +83,7 @@ impl Client {
     /// it). Does no I/O.
     pub fn new(config: ClientConfig) -> Result<Client> {
         let payment_endpoint = config.validate()?;
+        let check_endpoint = crate::config::endpoint(&config.base_url, CHECK_PAYMENT.path())?;
         let mut ua = USER_AGENT_PREFIX.to_owned();
         if let Some(info) = config.app_info.as_deref().filter(|i| !i.trim().is_empty()) {
             ua.push(' ');
@@ -106,6 +114,7 @@ impl Client {
                 http,
                 config,
                 payment_endpoint,
+                check_endpoint,
                 user_agent,
             }),
         })
@@ -142,9 +151,90 @@ impl Client {
     pub(crate) async fn send_validated(&self, request: &PaymentRequest) -> Result<PaymentLink> {
         let config = &self.inner.config;
         let body = Bytes::from(request.to_json(config.api_key.expose(), &config.site_id));
-        self.post(&self.inner.payment_endpoint, body, &request.transaction_id)
-            .await
-            .map_err(|e| e.redact(config.api_key.expose()))
+        let call = Call {
+            op: &INIT_PAYMENT,
+            url: &self.inner.payment_endpoint,
+            subject: format!("transaction {:?}", request.transaction_id),
+        };
+        self.post(&call, body, decode_payment_response).await
+    }
+
+    /// Asks CinetPay for a payment's status (`POST /v2/payment/check`), by `transaction_id` or
+    /// payment token.
+    ///
+    /// A failed or pending payment is a status, not an error: see [`PaymentStatus::is_paid`] and
+    /// [`PaymentStatus::is_final`]. Errors are for the request itself (a wrong apikey, an
+    /// unknown payment: [`ErrorCode::PaymentNotFound`]). Checking changes nothing, so network
+    /// failures, timeouts, 5xx and 429 are retried up to `max_retries` times with backoff and
+    /// jitter, waiting as long as `Retry-After` asks when that is at most 10 s.
+    pub async fn check_payment(&self, lookup: &PaymentLookup) -> Result<PaymentStatus> {
+        lookup.validate()?;
+        self.send_check(lookup).await
+    }
+
+    /// `check_payment` without the validation.
+    pub(crate) async fn send_check(&self, lookup: &PaymentLookup) -> Result<PaymentStatus> {
+        let config = &self.inner.config;
+        let body = Bytes::from(lookup.to_json(config.api_key.expose(), &config.site_id));
+        let call = Call {
+            op: &CHECK_PAYMENT,
+            url: &self.inner.check_endpoint,
+            subject: lookup.describe(),
+        };
+        self.post(&call, body, decode_check_response).await
+    }
+
+    /// The handler flow for a notification, as CinetPay recommends it: verify the `x-token`
+    /// (with the client's secret key), check that it is for this site_id, ask
+    /// [`Client::check_payment`] for the status of record (never the notification's own
+    /// fields), and decide whether the order is paid, failed or still pending, comparing the
+    /// amount and currency with `expected`.
+    ///
+    /// A forged or altered notification is an error (`invalid_notification`) and nothing is
+    /// checked. Notifications repeat: stop before calling this when the order is already paid.
+    pub async fn handle_notification(
+        &self,
+        form: &NotificationForm,
+        x_token: &str,
+        expected: &Expected,
+    ) -> Result<NotificationOutcome> {
+        let lookup = self.verified_lookup(form, x_token)?;
+        let status = self.send_check(&lookup).await?;
+        Ok(NotificationOutcome::decide(form.clone(), status, expected))
+    }
+
+    /// Verifies a notification and returns the lookup of its transaction (no I/O).
+    pub(crate) fn verified_lookup(
+        &self,
+        form: &NotificationForm,
+        x_token: &str,
+    ) -> Result<PaymentLookup> {
+        let config = &self.inner.config;
+        notification::verify(
+            form,
+            x_token,
+            config.secret_key.as_ref().map(|s| s.expose()),
+        )?;
+        let site_id = form.get("cpm_site_id");
+        if site_id != config.site_id {
+            return Err(Error::new(
+                ErrorCode::InvalidNotification,
+                format!(
+                    "the notification is for site_id {site_id:?}, not this client's ({:?}): \
+                     it was sent for another account",
+                    config.site_id
+                ),
+            ));
+        }
+        let lookup = PaymentLookup::TransactionId(form.get("cpm_trans_id").to_owned());
+        lookup.validate().map_err(|_| {
+            Error::validation(
+                "cpm_trans_id",
+                "is missing from the notification: CinetPay always sends it; pass the form \
+                 as received",
+            )
+        })?;
+        Ok(lookup)
     }
 
     /// Like [`Client::init_payment`], for a payload with CinetPay's field names (as in the
@@ -206,36 +296,44 @@ impl Client {
         Ok(())
     }
 
-    async fn post(&self, url: &Url, body: Bytes, transaction_id: &str) -> Result<PaymentLink> {
+    /// Sends one operation's request, retrying as its [`RetryPolicy`] allows.
+    async fn post<T>(&self, call: &Call<'_>, body: Bytes, decode: Decoder<T>) -> Result<T> {
         let inner = &*self.inner;
         let mut attempt: u32 = 0;
         loop {
             let sent = inner
                 .http
-                .post(url.clone())
+                .post(call.url.clone())
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
                 .header(ACCEPT, HeaderValue::from_static("application/json"))
                 .header(USER_AGENT, inner.user_agent.clone())
                 .body(body.clone())
                 .send()
                 .await;
-            match sent {
-                Ok(response) => return self.read(response, transaction_id).await,
-                // The request never left: retrying with the same transaction_id is safe.
-                Err(e) if e.is_connect() && attempt < inner.config.max_retries => {
-                    tokio::time::sleep(backoff(inner.config.retry_initial_delay, attempt)).await;
+            let result = match sent {
+                Ok(response) => self.read(response, call, decode).await,
+                Err(e) => Err(self.transport_error(e, call, attempt)),
+            };
+            let error = match result {
+                Ok(value) => return Ok(value),
+                Err(e) => e.redact(inner.config.api_key.expose()),
+            };
+            match retry_delay(call.op.retry, &error, attempt, &inner.config) {
+                Some(delay) => {
+                    tokio::time::sleep(delay).await;
                     attempt += 1;
                 }
-                Err(e) => return Err(self.transport_error(e, transaction_id, attempt)),
+                None => return Err(error),
             }
         }
     }
 
-    async fn read(
+    async fn read<T>(
         &self,
         mut response: reqwest::Response,
-        transaction_id: &str,
-    ) -> Result<PaymentLink> {
+        call: &Call<'_>,
+        decode: Decoder<T>,
+    ) -> Result<T> {
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
@@ -266,30 +364,45 @@ impl Client {
                 }
                 Ok(None) => break,
                 Err(e) => {
-                    return Err(self
-                        .transport_error(e, transaction_id, 0)
-                        .with_http_status(status));
+                    return Err(self.transport_error(e, call, 0).with_http_status(status));
                 }
             }
         }
-        decode_payment_response(status, retry_after, &body)
+        decode(status, retry_after, &body)
     }
 
-    fn transport_error(&self, e: reqwest::Error, transaction_id: &str, retries: u32) -> Error {
+    fn transport_error(&self, e: reqwest::Error, call: &Call<'_>, retries: u32) -> Error {
         let config = &self.inner.config;
         let cause = root_cause(&e);
         // Name the host tried: "could not connect" alone does not tell a wrong base_url from a
         // firewall.
-        let endpoint = &self.inner.payment_endpoint;
-        let host = match (endpoint.host_str(), endpoint.port_or_known_default()) {
+        let host = match (call.url.host_str(), call.url.port_or_known_default()) {
             (Some(h), Some(p)) => format!("{h}:{p}"),
             (Some(h), None) => h.to_owned(),
-            _ => endpoint.as_str().to_owned(),
+            _ => call.url.as_str().to_owned(),
         };
         let retried = if retries > 0 {
             format!(" after {} attempts", retries + 1)
         } else {
             String::new()
+        };
+        // What the caller should do now depends on whether the operation changes anything.
+        let (not_sent, maybe_done) = match call.op.retry {
+            RetryPolicy::BeforeSend => (
+                "the request was not sent, so retrying with the same transaction_id is safe"
+                    .to_owned(),
+                format!(
+                    "the payment may have been created: check {} before initialising it again",
+                    call.subject
+                ),
+            ),
+            _ => (
+                "the request was not sent; calling again is safe".to_owned(),
+                format!(
+                    "{} changes nothing at CinetPay, so calling it again is safe",
+                    call.op.name
+                ),
+            ),
         };
         let error = if e.is_connect() {
             let (code, what) = if e.is_timeout() || cause.contains("timed out") {
@@ -306,17 +419,12 @@ impl Client {
                     format!("could not connect to {host} ({cause})"),
                 )
             };
-            Error::new(
-                code,
-                format!("{what}{retried}; the request was not sent, so retrying with the same transaction_id is safe"),
-            )
-            .with_request_sent(false)
+            Error::new(code, format!("{what}{retried}; {not_sent}")).with_request_sent(false)
         } else if e.is_timeout() {
             Error::new(
                 ErrorCode::Timeout,
                 format!(
-                    "no complete response from {host} within {:?}; the payment may have been \
-                     created: check transaction {transaction_id:?} before initialising it again",
+                    "no complete response from {host} within {:?}{retried}; {maybe_done}",
                     config.timeout
                 ),
             )
@@ -325,14 +433,59 @@ impl Client {
             Error::new(
                 ErrorCode::Network,
                 format!(
-                    "the connection to {host} broke after the request was sent ({cause}); the \
-                     payment may have been created: check transaction {transaction_id:?} before \
-                     initialising it again"
+                    "the connection to {host} broke after the request was sent{retried} \
+                     ({cause}); {maybe_done}"
                 ),
             )
             .with_request_sent(true)
         };
         error.with_source(e.without_url())
+    }
+}
+
+/// Decodes one response of an operation: HTTP status, `Retry-After`, body.
+type Decoder<T> = fn(u16, Option<Duration>, &[u8]) -> Result<T>;
+
+/// One HTTP call, for the retry loop and its messages.
+struct Call<'a> {
+    op: &'static Operation,
+    url: &'a Url,
+    /// What the call is about, for messages: `transaction "ORDER-1"`.
+    subject: String,
+}
+
+/// The longest `Retry-After` an idempotent call waits for; a longer one ends the call with the
+/// `too_many_requests` error, which carries the delay.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
+
+/// How long to wait before retrying after `error`, or `None` to give up.
+fn retry_delay(
+    policy: RetryPolicy,
+    error: &Error,
+    attempt: u32,
+    config: &ClientConfig,
+) -> Option<Duration> {
+    if attempt >= config.max_retries {
+        return None;
+    }
+    let initial = config.retry_initial_delay;
+    match policy {
+        // Only a request that never left: anything later may have created the payment.
+        RetryPolicy::BeforeSend => (error.request_sent() == Some(false)
+            && matches!(error.code(), ErrorCode::Network | ErrorCode::Timeout))
+        .then(|| backoff(initial, attempt)),
+        RetryPolicy::Idempotent => match error.code() {
+            ErrorCode::Network | ErrorCode::Timeout | ErrorCode::ServerError => {
+                Some(backoff(initial, attempt))
+            }
+            ErrorCode::TooManyRequests => match error.retry_after() {
+                Some(wait) if wait > MAX_RETRY_AFTER => None,
+                Some(wait) => Some(wait.max(backoff(initial, attempt))),
+                None => Some(backoff(initial, attempt)),
+            },
+            _ => None,
+        },
+        _ => None,
     }
 }
 

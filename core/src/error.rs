@@ -51,6 +51,8 @@ pub enum ErrorCode {
     InvalidNotification,
     /// Verifying or signing a notification needs the client's `secret_key`.
     SecretKeyRequired,
+    /// `check_payment`: CinetPay has no payment with this `transaction_id` or token.
+    PaymentNotFound,
 }
 
 impl ErrorCode {
@@ -75,6 +77,7 @@ impl ErrorCode {
         ErrorCode::Internal,
         ErrorCode::InvalidNotification,
         ErrorCode::SecretKeyRequired,
+        ErrorCode::PaymentNotFound,
     ];
 
     /// This code's row of [`ERROR_TABLE`].
@@ -328,6 +331,15 @@ pub const ERROR_TABLE: &[ErrorInfo] = {
             F::Validation,
             "Give the client your secret_key (back-office, menu Intégration) to verify \
              notifications",
+        ),
+        row(
+            C::PaymentNotFound,
+            "payment_not_found",
+            20,
+            F::Api,
+            "CinetPay has no payment with this transaction_id or token for your site_id: check \
+             the id and the account. After an init_payment that failed, it means the payment was \
+             not created, so it can be initialised with the same transaction_id",
         ),
     ]
 };

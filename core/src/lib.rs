@@ -1,6 +1,7 @@
 //! # cinetpay
 //!
-//! A client for CinetPay's payment API (`https://api-checkout.cinetpay.com/v2/payment`):
+//! A client for CinetPay's payment API (`https://api-checkout.cinetpay.com/v2/payment` and
+//! `/v2/payment/check`, and the signed notifications):
 //! every request is validated against CinetPay's documented rules before it is sent, errors are
 //! typed with CinetPay's own codes plus the documented cause and fix, TLS uses bundled roots,
 //! and retries never risk a double payment.
@@ -31,20 +32,25 @@ mod config;
 mod error;
 pub mod notification;
 pub mod operation;
+pub mod outcome;
 mod payload;
 mod payment;
 pub mod response;
 pub mod settings;
+pub mod status;
 pub mod validate;
 
-pub use client::{Client, PreparedPayment, USER_AGENT_PREFIX};
+pub use client::{Client, MAX_RETRY_AFTER, PreparedPayment, USER_AGENT_PREFIX};
 pub use config::{
     ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
     MAX_RETRIES_LIMIT, Secret,
 };
 pub use error::{ApiDetails, ERROR_TABLE, Error, ErrorCode, ErrorFamily, ErrorInfo, Result};
+pub use notification::NotificationForm;
+pub use outcome::{Expected, NotificationOutcome, Outcome};
 pub use payload::{FIELDS, PaymentPayload, REQUIRED_FIELDS};
 pub use payment::{Channels, Currency, InvoiceData, Lang, PaymentLink, PaymentRequest};
+pub use status::{PaymentLookup, PaymentState, PaymentStatus};
 
 /// This crate's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

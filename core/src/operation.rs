@@ -3,9 +3,8 @@
 //! The client takes each endpoint from this table and the bridge (`crate::bridge`) dispatches by
 //! its names, so adding an operation is one row here, its request and response types, and a line
 //! in the bridge; every binding reaches it by name without a change of its own Rust code. Each
-//! binding's tests check that they cover every name listed. The retry policy documents what the
-//! client's sending loop does; while `BeforeSend` is the only policy, nothing branches on it (the
-//! idempotent policy arrives with the status check).
+//! binding's tests check that they cover every name listed. The client's sending loop retries
+//! as each operation's policy says.
 
 /// How an operation may be retried after a failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +14,10 @@ pub enum RetryPolicy {
     /// later may already have had its effect (a payment created). Backoff 0.5 s × 2ⁿ, capped at
     /// 5 s, with jitter, at most `max_retries` times.
     BeforeSend,
+    /// A call that changes nothing (a status check): also network failures after sending,
+    /// timeouts, 5xx and 429 (waiting as `Retry-After` asks, up to
+    /// [`MAX_RETRY_AFTER`](crate::MAX_RETRY_AFTER)), with the same backoff.
+    Idempotent,
     /// A local operation: nothing is sent, so nothing is retried.
     Never,
 }
@@ -44,6 +47,16 @@ pub struct Operation {
     pub response: &'static str,
 }
 
+impl Operation {
+    /// The path under `base_url` of an operation sent over HTTP; empty for a local one.
+    pub const fn path(&self) -> &'static str {
+        match self.transport {
+            Transport::PostJson(path) => path,
+            Transport::Local => "",
+        }
+    }
+}
+
 /// The path of the payment initialisation under `base_url`.
 pub const INIT_PAYMENT_PATH: &str = "v2/payment";
 
@@ -54,6 +67,30 @@ pub const INIT_PAYMENT: Operation = Operation {
     retry: RetryPolicy::BeforeSend,
     request: "PaymentRequest",
     response: "PaymentLink",
+};
+
+/// The path of the status check under `base_url`.
+pub const CHECK_PAYMENT_PATH: &str = "v2/payment/check";
+
+/// A payment's status (`POST https://api-checkout.cinetpay.com/v2/payment/check`), by
+/// `transaction_id` or `token`. Changes nothing, so every transient failure is retried.
+pub const CHECK_PAYMENT: Operation = Operation {
+    name: "check_payment",
+    transport: Transport::PostJson(CHECK_PAYMENT_PATH),
+    retry: RetryPolicy::Idempotent,
+    request: "PaymentLookup",
+    response: "PaymentStatus",
+};
+
+/// CinetPay's recommended notification handling in one call: verify the `x-token` (locally,
+/// before anything is sent), then check the payment and decide paid, failed or pending. Input:
+/// `form` or `body`, `x_token`, and optionally `expected_amount` and `expected_currency`.
+pub const HANDLE_NOTIFICATION: Operation = Operation {
+    name: "handle_notification",
+    transport: Transport::PostJson(CHECK_PAYMENT_PATH),
+    retry: RetryPolicy::Idempotent,
+    request: "NotificationForm + x_token + Expected",
+    response: "NotificationOutcome",
 };
 
 /// Checks a notification's `x-token` against its form with the client's secret key (CinetPay's
@@ -78,7 +115,13 @@ pub const SIGN_NOTIFICATION: Operation = Operation {
 };
 
 /// Every operation, in the order the docs present them.
-pub const OPERATIONS: &[&Operation] = &[&INIT_PAYMENT, &VERIFY_NOTIFICATION, &SIGN_NOTIFICATION];
+pub const OPERATIONS: &[&Operation] = &[
+    &INIT_PAYMENT,
+    &CHECK_PAYMENT,
+    &VERIFY_NOTIFICATION,
+    &HANDLE_NOTIFICATION,
+    &SIGN_NOTIFICATION,
+];
 
 /// The operation called `name`.
 pub fn find(name: &str) -> Option<&'static Operation> {

@@ -1,4 +1,5 @@
-//! Decoding CinetPay's answer to `POST /v2/payment` into a [`PaymentLink`] or a typed [`Error`].
+//! Decoding CinetPay's answers (`POST /v2/payment` into a [`PaymentLink`], `POST
+//! /v2/payment/check` into a [`PaymentStatus`]) or a typed [`Error`].
 //!
 //! CinetPay reports errors in three ways, all handled here: a JSON envelope with a non-`201`
 //! `code` (with HTTP 200 or 4xx alike), an HTML or text page from its front (403, error 1010,
@@ -11,6 +12,7 @@ use serde_json::Value;
 
 use crate::error::{ApiDetails, Error, ErrorCode, Result};
 use crate::payment::PaymentLink;
+use crate::status::PaymentStatus;
 
 /// The largest response body the SDK reads; a larger one is a `response_too_large` error.
 pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
@@ -34,12 +36,59 @@ fn text(v: Option<Value>) -> Option<String> {
     }
 }
 
-/// Decodes one response. `retry_after` is the parsed `Retry-After` header, if any.
+/// Decodes one answer to `POST /v2/payment`. `retry_after` is the parsed `Retry-After` header,
+/// if any.
 pub fn decode_payment_response(
     status: u16,
     retry_after: Option<Duration>,
     body: &[u8],
 ) -> Result<PaymentLink> {
+    let (api, data) = read_envelope(status, retry_after, body)?;
+    if api.code.as_deref() == Some("201") {
+        return link(data, api.api_response_id).map_err(|e| e.with_http_status(status));
+    }
+    Err(api_error(status, retry_after, api))
+}
+
+/// Decodes one answer to `POST /v2/payment/check`.
+///
+/// An envelope with a `data` object is a status, whatever its code: the check endpoint reports
+/// a failed *payment* as a normal answer (code `627` with status `REFUSED`). An envelope without
+/// `data` is an error of the *request* (wrong apikey, unknown transaction), as CinetPay's PHP SDK
+/// reads it.
+pub fn decode_check_response(
+    status: u16,
+    retry_after: Option<Duration>,
+    body: &[u8],
+) -> Result<PaymentStatus> {
+    let (api, data) = read_envelope(status, retry_after, body)?;
+    match (api.code, data) {
+        (Some(code), Some(Value::Object(data))) if !data.is_empty() && status < 429 => Ok(
+            PaymentStatus::from_envelope(code, api.message, data, api.api_response_id),
+        ),
+        (code, _) => {
+            let api = ApiDetails { code, ..api };
+            if mentions_not_found(&api) {
+                let error = Error::new(
+                    ErrorCode::PaymentNotFound,
+                    api_message("CinetPay has no such payment:", &api),
+                )
+                .with_http_status(status)
+                .with_request_sent(true)
+                .with_api(api);
+                return Err(error);
+            }
+            Err(api_error(status, retry_after, api))
+        }
+    }
+}
+
+/// The envelope's fields, or the error for an answer that is not CinetPay's JSON.
+fn read_envelope(
+    status: u16,
+    retry_after: Option<Duration>,
+    body: &[u8],
+) -> Result<(ApiDetails, Option<Value>)> {
     let trimmed = body.trim_ascii_start();
     let looks_json = trimmed.first().is_some_and(|b| *b == b'{' || *b == b'[');
     if !looks_json {
@@ -64,13 +113,46 @@ pub fn decode_payment_response(
         description: text(envelope.description),
         api_response_id: text(envelope.api_response_id),
     };
-    if api.code.as_deref() == Some("201") {
-        return link(envelope.data, api.api_response_id).map_err(|e| e.with_http_status(status));
-    }
     if (200..300).contains(&status) && api.code.is_none() {
         return Err(decode_error(status, "the JSON response has no code"));
     }
-    Err(api_error(status, retry_after, api))
+    Ok((api, envelope.data))
+}
+
+/// Whether an error envelope of the check endpoint says the payment does not exist. CinetPay
+/// does not document this answer; the markers are its usual wording ("introuvable", "not
+/// found"), and 609's "Apikey introuvable" is left to its own code.
+fn mentions_not_found(api: &ApiDetails) -> bool {
+    if api.code.as_deref() == Some("609") {
+        return false;
+    }
+    [&api.message, &api.description]
+        .into_iter()
+        .flatten()
+        .any(|t| {
+            let t = t.to_lowercase().replace('_', " ");
+            (t.contains("not found") || t.contains("introuvable") || t.contains("inexistant"))
+                && !t.contains("apikey")
+        })
+}
+
+/// "CinetPay answered 608 MINIMUM_REQUIRED_FIELDS: description".
+fn api_message(prefix: &str, api: &ApiDetails) -> String {
+    let mut message = String::from(prefix);
+    for part in [&api.code, &api.message].into_iter().flatten() {
+        message.push(' ');
+        message.push_str(part.trim());
+    }
+    if let Some(d) = api
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        message.push_str(": ");
+        message.push_str(d);
+    }
+    message
 }
 
 fn link(data: Option<Value>, api_response_id: Option<String>) -> Result<PaymentLink> {
@@ -110,20 +192,7 @@ fn api_error(status: u16, retry_after: Option<Duration>, api: ApiDetails) -> Err
         _ if status >= 500 => ErrorCode::ServerError,
         _ => ErrorCode::ApiError,
     };
-    let mut message = String::from("CinetPay answered");
-    for part in [&api.code, &api.message].into_iter().flatten() {
-        message.push(' ');
-        message.push_str(part.trim());
-    }
-    if let Some(d) = api
-        .description
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-    {
-        message.push_str(": ");
-        message.push_str(d);
-    }
+    let message = api_message("CinetPay answered", &api);
     let reused = code == ErrorCode::MinimumRequiredField && mentions_reused_transaction_id(&api);
     let error = Error::new(code, message)
         .with_http_status(status)

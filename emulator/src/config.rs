@@ -79,6 +79,11 @@ pub struct Config {
     /// Attempts at a notification POST before the emulator gives up (at least 1).
     #[serde(default = "default_notify_max_attempts")]
     pub notify_max_attempts: u32,
+    /// Milliseconds to wait before answering `POST /v2/payment`, after the transaction was
+    /// created: a CinetPay that answers late, so that tests can show what a client does after a
+    /// timeout (the payment exists; `check` finds it).
+    #[serde(default)]
+    pub init_delay_ms: u64,
 }
 
 fn default_notify_retry_initial_ms() -> u64 {
@@ -101,6 +106,7 @@ impl Default for Config {
             log_requests: false,
             notify_retry_initial_ms: default_notify_retry_initial_ms(),
             notify_max_attempts: default_notify_max_attempts(),
+            init_delay_ms: 0,
         }
     }
 }

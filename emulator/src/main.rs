@@ -14,7 +14,8 @@ use cinetpay_emulator::{server, state};
 const USAGE: &str = "\
 usage: cinetpay-emulator [--host 127.0.0.1] [--port 0] [--config FILE.json]
                          [--account APIKEY:SITE_ID:SECRET:CUR[,CUR]]... [--rate-limit N]
-                         [--notify-retry-ms N] [--notify-attempts N] [--quiet]
+                         [--notify-retry-ms N] [--notify-attempts N] [--init-delay-ms N]
+                         [--quiet]
 
   --port 0          pick a free port (printed on the first line)
   --config FILE     JSON: {\"accounts\": [{\"apikey\", \"site_id\", \"secret_key\", \"currencies\"}],
@@ -27,6 +28,8 @@ usage: cinetpay-emulator [--host 127.0.0.1] [--port 0] [--config FILE.json]
   --notify-retry-ms N
                     wait N ms before retrying a notification POST the merchant did not answer
                     200 to, doubling each time (default 1000)
+  --init-delay-ms N create the transaction, then wait N ms before answering POST /v2/payment
+                    (to test what a client does after a timeout)
   --notify-attempts N
                     notification POST attempts before giving up (default 5)
   --quiet           no per-request or per-notification log lines";
@@ -72,6 +75,11 @@ fn parse(args: &[String]) -> Result<(Config, SocketAddr), String> {
                     .ok()
                     .filter(|n| *n > 0)
                     .ok_or_else(|| "--notify-attempts wants a number above 0".to_owned())?;
+            }
+            "--init-delay-ms" => {
+                config.init_delay_ms = value()?
+                    .parse()
+                    .map_err(|_| "--init-delay-ms wants a number".to_owned())?;
             }
             "--quiet" => log = false,
             "-h" | "--help" => return Err(String::new()),

@@ -145,6 +145,10 @@ async fn handle(
             )
         }
     };
+    if method == Method::POST && path == "/v2/payment" && !state.init_delay().is_zero() {
+        // The transaction exists already: a late answer, not a lost request.
+        tokio::time::sleep(state.init_delay()).await;
+    }
     if log {
         eprintln!(
             "{method} {path} {} {} apikey={} {:.1}ms",

@@ -107,6 +107,7 @@ struct Store {
 pub struct State {
     accounts: Vec<Account>,
     rate_limit: u32,
+    init_delay: Duration,
     public_url: String,
     store: Mutex<Store>,
     window: Mutex<(u64, u32)>,
@@ -130,6 +131,7 @@ impl State {
         State {
             accounts: config.accounts.clone(),
             rate_limit: config.rate_limit_per_second,
+            init_delay: Duration::from_millis(config.init_delay_ms),
             public_url,
             store: Mutex::new(Store::default()),
             window: Mutex::new((0, 0)),
@@ -142,6 +144,11 @@ impl State {
             },
             deliveries: Arc::default(),
         }
+    }
+
+    /// How long `POST /v2/payment` waits before answering (after creating the transaction).
+    pub fn init_delay(&self) -> Duration {
+        self.init_delay
     }
 
     /// Sends notifications from tasks on `runtime` (the one serving requests).

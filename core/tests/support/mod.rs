@@ -68,6 +68,20 @@ pub enum Script {
     Reset,
     /// Read the request, then never answer.
     Hang,
+    /// The n-th connection follows the n-th script; later ones follow the last.
+    Seq(Vec<Script>),
+}
+
+impl Script {
+    fn for_connection(self, n: usize) -> Script {
+        match self {
+            Script::Seq(mut all) if !all.is_empty() => {
+                let i = n.min(all.len() - 1);
+                all.swap_remove(i).for_connection(0)
+            }
+            other => other,
+        }
+    }
 }
 
 /// A raw HTTP server on loopback following `script`; counts the connections it accepted.
@@ -86,8 +100,8 @@ pub async fn raw_server(script: Script) -> RawServer {
             let Ok((mut stream, _)) = listener.accept().await else {
                 return;
             };
-            counter.fetch_add(1, Ordering::SeqCst);
-            let script = script.clone();
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            let script = script.clone().for_connection(n);
             tokio::spawn(async move {
                 if read_request(&mut stream).await.is_none() {
                     return;
@@ -107,6 +121,7 @@ pub async fn raw_server(script: Script) -> RawServer {
                     Script::Hang => {
                         tokio::time::sleep(Duration::from_secs(30)).await;
                     }
+                    Script::Seq(_) => {}
                 }
             });
         }
