@@ -58,6 +58,45 @@ final class Client
     }
 
     /**
+     * A payment's status of record (POST /v2/payment/check), by the transaction_id sent to
+     * initPayment, or with $byToken the payment_token it returned. Returns ['code', 'message',
+     * 'status', 'amount' (int), 'currency', 'payment_method', 'description', 'metadata',
+     * 'operator_id', 'payment_date' (null when not paid), 'fund_availability_date',
+     * 'api_response_id', 'is_paid', 'is_final', 'data']: a failed or pending payment is a
+     * status, not an exception. Throws ApiException with errorCode() 'payment_not_found' when
+     * CinetPay has no such payment. Network failures, timeouts, 5xx and 429 are retried.
+     *
+     * @return array<string, mixed>
+     */
+    public function checkPayment(string $id, bool $byToken = false): array
+    {
+        return $this->call('check_payment', [$byToken ? 'token' : 'transaction_id' => $id]);
+    }
+
+    /**
+     * CinetPay's notification handling in one call: verifies the x-token (ValidationException
+     * 'invalid_notification' for a forged one: answer 401, nothing was checked), checks the
+     * payment, and returns ['outcome' => 'paid'|'failed'|'pending', 'reason', 'skipped_checks',
+     * 'transaction_id', 'status', 'notification']. 'paid' requires $expectedAmount and
+     * $expectedCurrency when given; 'skipped_checks' names those left null.
+     *
+     * @param array<string, mixed>|string $form $_POST or the raw body
+     * @return array<string, mixed>
+     */
+    public function handleNotification(
+        array|string $form,
+        ?string $xToken,
+        ?int $expectedAmount = null,
+        ?string $expectedCurrency = null,
+    ): array {
+        return $this->call('handle_notification', self::formInput($form) + [
+            'x_token' => $xToken,
+            'expected_amount' => $expectedAmount,
+            'expected_currency' => $expectedCurrency,
+        ]);
+    }
+
+    /**
      * Checks a notification's x-token with the client's secret_key and returns its fields
      * (CinetPay's names). $form is $_POST, or the raw body (file_get_contents('php://input'));
      * $xToken the `x-token` header ($_SERVER['HTTP_X_TOKEN']). No network is involved.

@@ -174,6 +174,57 @@ final class ClientTest extends TestCase
         }
     }
 
+    /** @return array<string, mixed> */
+    private static function emulator(string $path, ?array $json = null): array
+    {
+        $context = $json === null ? null : stream_context_create(['http' => [
+            'method' => 'POST',
+            'header' => "Content-Type: application/json\r\n",
+            'content' => json_encode($json),
+            'ignore_errors' => true,
+        ]]);
+        return json_decode((string) file_get_contents(self::url() . $path, false, $context), true);
+    }
+
+    public function testCheckPaymentFollowsTheCustomersChoice(): void
+    {
+        $client = self::client(['secret_key' => 'emulator-secret-key-000000000001']);
+        $request = self::request();
+        $id = $request['transaction_id'];
+        $link = $client->initPayment($request);
+        $status = $client->checkPayment($id);
+        self::assertSame(['662', 'WAITING_FOR_CUSTOMER', false, false], [$status['code'], $status['status'], $status['is_paid'], $status['is_final']]);
+        self::emulator('/_emulator/outcome', ['transaction_id' => $id, 'outcome' => 'accept']);
+        $status = $client->checkPayment($link['payment_token'], byToken: true);
+        self::assertSame(['00', 'ACCEPTED', 100, true], [$status['code'], $status['status'], $status['amount'], $status['is_paid']]);
+
+        // The notification the emulator sent to notify_url, as the handler would receive it.
+        $post = null;
+        for ($i = 0; $i < 250 && $post === null; $i++) {
+            foreach (self::emulator('/_emulator/notifications?' . http_build_query(['transaction_id' => $id])) as $d) {
+                $post = $d['kind'] === 'post' ? $d : $post;
+            }
+            $post ?? usleep(20000);
+        }
+        self::assertNotNull($post, 'no notification');
+        $body = http_build_query($post['form']);
+        $outcome = $client->handleNotification($body, $post['x_token'], 100, 'XOF');
+        self::assertSame(['paid', $id, []], [$outcome['outcome'], $outcome['transaction_id'], $outcome['skipped_checks']]);
+        self::assertSame('failed', $client->handleNotification($post['form'], $post['x_token'], 500, 'XOF')['outcome']);
+        try {
+            $client->handleNotification($body, str_repeat('0', 64));
+            self::fail('a forged notification was accepted');
+        } catch (ValidationException $e) {
+            self::assertSame('invalid_notification', $e->errorCode());
+        }
+        try {
+            $client->checkPayment('PHP-NEVER-CREATED');
+            self::fail('an unknown payment was found');
+        } catch (ApiException $e) {
+            self::assertSame('payment_not_found', $e->errorCode());
+        }
+    }
+
     public function testTheLibraryIsFoundWhereTheReadmeSays(): void
     {
         // CINETPAY_LIB first, then the package's lib/, then a Cargo build of this repository.

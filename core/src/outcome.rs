@@ -94,9 +94,22 @@ impl NotificationOutcome {
                 Some(_) => {}
             }
             if mismatch.is_empty() {
+                let compared = if skipped_checks.is_empty() {
+                    "as the order expects".to_owned()
+                } else {
+                    format!("({} not compared)", skipped_checks.join(" and "))
+                };
                 (
                     Outcome::Paid,
-                    format!("paid ({} {})", status.code, status.message),
+                    format!(
+                        "CinetPay reports {} {}, status ACCEPTED, {} {} {compared}",
+                        status.code,
+                        status.message,
+                        status
+                            .amount
+                            .map_or_else(|| "-".to_owned(), |a| a.to_string()),
+                        status.currency.as_deref().unwrap_or("-"),
+                    ),
                 )
             } else {
                 (
@@ -220,6 +233,12 @@ mod tests {
         let o = decide(status("00", "ACCEPTED", "100", "XOF"), None, None);
         assert_eq!(o.outcome, Outcome::Paid);
         assert_eq!(o.skipped_checks, ["amount", "currency"]);
+        assert!(
+            o.reason
+                .ends_with("100 XOF (amount and currency not compared)"),
+            "{}",
+            o.reason
+        );
     }
 
     #[test]

@@ -1,9 +1,13 @@
 <?php
 /**
- * Checkout from PHP: initialise a payment, then show how a validation error and an API error
- * look. Run against the emulator:
+ * Checkout from PHP: initialise a payment, check it, show how a validation error and an API
+ * error look, and handle a notification as notify.php would. Run against the emulator:
  *
  *     php examples/php/checkout.php http://127.0.0.1:8090
+ *     php examples/php/checkout.php http://127.0.0.1:8090 notify BODY X_TOKEN
+ *
+ * In a real shop, notify.php is the second form's handler with BODY = file_get_contents(
+ * 'php://input') and X_TOKEN = $_SERVER['HTTP_X_TOKEN'] (see handleNotification below).
  */
 
 declare(strict_types=1);
@@ -15,8 +19,36 @@ $baseUrl = $argv[1] ?? (getenv('CINETPAY_BASE_URL') ?: 'https://api-checkout.cin
 $cinetpay = new CinetPay\Client([
     'api_key' => getenv('CINETPAY_API_KEY') ?: 'emulator-apikey-0000000000000001',
     'site_id' => getenv('CINETPAY_SITE_ID') ?: '445160',
+    'secret_key' => getenv('CINETPAY_SECRET_KEY') ?: 'emulator-secret-key-000000000001',
     'base_url' => $baseUrl,
 ]);
+
+/**
+ * notify_url: CinetPay pings with GET (answer 200), then POSTs the signed form. The SDK verifies
+ * the x-token, checks the payment with CinetPay, and compares it with the order.
+ *
+ * @return int the HTTP status to answer
+ */
+function handleNotification(CinetPay\Client $cinetpay, string $body, ?string $xToken): int
+{
+    try {
+        // The order's amount and currency come from the shop's database (by cpm_trans_id).
+        $outcome = $cinetpay->handleNotification($body, $xToken, 2500, 'XOF');
+    } catch (CinetPay\ValidationException $e) {
+        echo "notification refused ({$e->errorCode()}): {$e->getMessage()}\n";
+        return 401;
+    } catch (CinetPay\CinetPayException $e) {
+        echo "could not check the payment, CinetPay will notify again: {$e->getMessage()}\n";
+        return 503;
+    }
+    // paid: deliver once (notifications repeat); failed: cancel the order; pending: wait.
+    echo "notification for {$outcome['transaction_id']}: {$outcome['outcome']} ({$outcome['reason']})\n";
+    return 200;
+}
+
+if (($argv[2] ?? '') === 'notify') {
+    exit(handleNotification($cinetpay, $argv[3] ?? '', $argv[4] ?? null) === 200 ? 0 : 2);
+}
 
 // Store the order first (CinetPay's advice), then initialise the payment.
 $order = [
@@ -30,6 +62,10 @@ $order = [
 ];
 $link = $cinetpay->initPayment($order);
 echo "payment created: {$link['payment_url']}\n";
+
+// Later, or after a timeout on initPayment: where does the payment stand?
+$status = $cinetpay->checkPayment($order['transaction_id']);
+echo "payment status: {$status['status']} (code {$status['code']}, paid: " . ($status['is_paid'] ? 'yes' : 'no') . ")\n";
 
 // A rule broken locally: nothing is sent, the error names the field and the fix.
 try {

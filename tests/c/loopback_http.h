@@ -1,5 +1,5 @@
-/* A plain HTTP/1.0 GET to a loopback server, for the C tests that read the emulator's
- * inspection endpoints. Header-only: each test program includes it once. */
+/* Plain HTTP/1.0 to a loopback server, for the C tests and example that read the emulator's
+ * inspection endpoints and play a customer's choice. Header-only: each program includes it once. */
 #ifndef CINETPAY_TEST_LOOPBACK_HTTP_H
 #define CINETPAY_TEST_LOOPBACK_HTTP_H
 
@@ -12,8 +12,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* GET base_url + path over plain HTTP/1.0 (loopback only); returns the malloc'd body or NULL. */
-static char *http_get(const char *base_url, const char *path) {
+/* METHOD base_url + path over plain HTTP/1.0 (loopback only), with a JSON body when `json` is
+ * not NULL; returns the malloc'd response body or NULL. */
+static inline char *http_request(const char *method, const char *base_url, const char *path, const char *json) {
   int port = 0;
   if (sscanf(base_url, "http://127.0.0.1:%d", &port) != 1) return NULL;
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -24,8 +25,13 @@ static char *http_get(const char *base_url, const char *path) {
     return NULL;
   }
   char head[1024];
-  int n = snprintf(head, sizeof head, "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", path);
-  if (write(fd, head, (size_t)n) != n) {
+  size_t body_len = json ? strlen(json) : 0;
+  int n = snprintf(head, sizeof head,
+                   "%s %s HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                   "Content-Length: %zu\r\n\r\n",
+                   method, path, body_len);
+  if (n < 0 || (size_t)n >= sizeof head || write(fd, head, (size_t)n) != n ||
+      (body_len && write(fd, json, body_len) != (ssize_t)body_len)) {
     close(fd);
     return NULL;
   }
@@ -50,6 +56,12 @@ static char *http_get(const char *base_url, const char *path) {
   }
   memmove(buf, body + 4, strlen(body + 4) + 1);
   return buf;
+}
+
+static inline char *http_get(const char *base_url, const char *path) { return http_request("GET", base_url, path, NULL); }
+
+static inline char *http_post_json(const char *base_url, const char *path, const char *json) {
+  return http_request("POST", base_url, path, json);
 }
 
 #endif

@@ -7,6 +7,7 @@
  * Ends with "N passed, N failed"; exits non-zero on any failure. Run under valgrind by the test
  * suite.
  */
+#define _DEFAULT_SOURCE /* usleep, strndup */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -63,10 +64,11 @@ static void test_static_strings(void) {
   CHECK(strcmp(cinetpay_status_code(CINETPAY_ERR_VALIDATION), "validation_error") == 0, "validation");
   CHECK(strcmp(cinetpay_status_code(CINETPAY_ERR_TOO_MANY_REQUESTS), "too_many_requests") == 0, "429");
   CHECK(strcmp(cinetpay_status_code(CINETPAY_ERR_INTERNAL), "internal") == 0, "internal");
-  CHECK(strcmp(cinetpay_status_code(CINETPAY_ERR_SECRET_KEY_REQUIRED), "secret_key_required") == 0, "last code");
+  CHECK(strcmp(cinetpay_status_code(CINETPAY_ERR_SECRET_KEY_REQUIRED), "secret_key_required") == 0, "19");
+  CHECK(strcmp(cinetpay_status_code(CINETPAY_ERR_PAYMENT_NOT_FOUND), "payment_not_found") == 0, "last code");
   /* Statuses are dense, from CINETPAY_OK to the last code; codes may be added, never renumbered. */
-  for (int s = CINETPAY_OK; s <= CINETPAY_ERR_SECRET_KEY_REQUIRED; s++) CHECK(cinetpay_status_code(s) != NULL, "status %d", s);
-  CHECK(cinetpay_status_code(-1) == NULL && cinetpay_status_code(CINETPAY_ERR_SECRET_KEY_REQUIRED + 1) == NULL,
+  for (int s = CINETPAY_OK; s <= CINETPAY_ERR_PAYMENT_NOT_FOUND; s++) CHECK(cinetpay_status_code(s) != NULL, "status %d", s);
+  CHECK(cinetpay_status_code(-1) == NULL && cinetpay_status_code(CINETPAY_ERR_PAYMENT_NOT_FOUND + 1) == NULL,
         "unknown");
 }
 
@@ -154,6 +156,85 @@ static void test_against_the_emulator(CinetPayClient *c) {
   CinetPayClient *wrong_site = client_for(EMULATOR, "emulator-apikey-0000000000000001", "999", 30000);
   expect(wrong_site, req, CINETPAY_ERR_SITE_ID_NOT_VALID, "\"api_code\":\"613\"", "unknown site_id");
   cinetpay_client_free(wrong_site);
+}
+
+/* Copies the JSON object that starts at `start` (braces balanced; strings hold no braces here). */
+static char *json_object_at(const char *start) {
+  if (!start || *start != '{') return NULL;
+  int depth = 0;
+  for (const char *p = start; *p; p++) {
+    if (*p == '{') depth++;
+    if (*p == '}' && --depth == 0) return strndup(start, (size_t)(p - start + 1));
+  }
+  return NULL;
+}
+
+/* check_payment and handle_notification: waiting, paid after the customer accepts, the signed
+ * notification verified and decided, a forged one refused, an unknown payment named. */
+static void test_lifecycle(void) {
+  char config[512];
+  snprintf(config, sizeof config,
+           "{\"api_key\":\"emulator-apikey-0000000000000001\",\"site_id\":\"445160\",\"base_url\":\"%s\","
+           "\"secret_key\":\"emulator-secret-key-000000000001\"}", EMULATOR);
+  char *out = NULL;
+  CinetPayClient *c = cinetpay_client_new(config, &out);
+  CHECK(c != NULL, "secret client: %s", out ? out : "");
+  cinetpay_string_free(out);
+  if (!c) return;
+  char req[1024];
+  request(req, sizeof req, "C-LIFE-1", "");
+  expect(c, req, CINETPAY_OK, "payment_url", "init for the lifecycle");
+
+  out = NULL;
+  int32_t status = cinetpay_check_payment(c, "{\"transaction_id\":\"C-LIFE-1\"}", &out);
+  CHECK(status == CINETPAY_OK && strstr(out, "\"status\":\"WAITING_FOR_CUSTOMER\"") && strstr(out, "\"is_final\":false"),
+        "waiting: %s", out ? out : "");
+  cinetpay_string_free(out);
+
+  free(http_post_json(EMULATOR, "/_emulator/outcome", "{\"transaction_id\":\"C-LIFE-1\",\"outcome\":\"accept\"}"));
+  out = NULL;
+  status = cinetpay_check_payment(c, "{\"transaction_id\":\"C-LIFE-1\"}", &out);
+  CHECK(status == CINETPAY_OK && strstr(out, "\"code\":\"00\"") && strstr(out, "\"amount\":100,") &&
+            strstr(out, "\"is_paid\":true"),
+        "paid: %s", out ? out : "");
+  cinetpay_string_free(out);
+
+  /* The signed form the emulator sent to notify_url, as a handler would receive it. */
+  char *notes = NULL, *form = NULL;
+  for (int i = 0; i < 200 && !form; i++) {
+    free(notes);
+    notes = http_get(EMULATOR, "/_emulator/notifications?site_id=445160&transaction_id=C-LIFE-1");
+    form = notes ? json_object_at(strstr(notes, "\"form\":") ? strstr(notes, "\"form\":") + 7 : NULL) : NULL;
+    if (!form) usleep(20000);
+  }
+  const char *token = notes ? strstr(notes, "\"x_token\":\"") : NULL;
+  CHECK(form && token, "the emulator's notification: %s", notes ? notes : "(none)");
+  if (form && token) {
+    char input[4096];
+    snprintf(input, sizeof input, "{\"form\":%s,\"x_token\":\"%.64s\",\"expected_amount\":100,\"expected_currency\":\"XOF\"}",
+             form, token + 11);
+    out = NULL;
+    status = cinetpay_handle_notification(c, input, &out);
+    CHECK(status == CINETPAY_OK && strstr(out, "\"outcome\":\"paid\""), "handled: %s", out ? out : "");
+    cinetpay_string_free(out);
+    snprintf(input, sizeof input, "{\"form\":%s,\"x_token\":\"%064d\"}", form, 0);
+    out = NULL;
+    status = cinetpay_handle_notification(c, input, &out);
+    CHECK(status == CINETPAY_ERR_INVALID_NOTIFICATION, "forged: %d %s", status, out ? out : "");
+    cinetpay_string_free(out);
+  }
+  free(form);
+  free(notes);
+
+  out = NULL;
+  status = cinetpay_check_payment(c, "{\"transaction_id\":\"C-NEVER\"}", &out);
+  CHECK(status == CINETPAY_ERR_PAYMENT_NOT_FOUND, "not found: %d %s", status, out ? out : "");
+  cinetpay_string_free(out);
+  out = NULL;
+  status = cinetpay_check_payment(c, "{}", &out);
+  CHECK(status == CINETPAY_ERR_VALIDATION && strstr(out, "\"field\":\"transaction_id\""), "no id: %s", out ? out : "");
+  cinetpay_string_free(out);
+  cinetpay_client_free(c);
 }
 
 static void test_network_timeout_and_rate_limit(void) {
@@ -302,6 +383,7 @@ int main(int argc, char **argv) {
   test_bad_calls(c);
   test_against_the_emulator(c);
   test_call_by_name(c);
+  test_lifecycle();
   test_network_timeout_and_rate_limit();
   test_eight_threads(c);
   test_parallel(argv[3]);
