@@ -16,7 +16,10 @@ export interface ClientConfig {
   timeoutMs?: number;
   /** Connect timeout in milliseconds (default 10000). */
   connectTimeoutMs?: number;
-  /** Retries of a connection that failed before the request was sent, 0 to 10 (default 2). */
+  /**
+   * Retries, 0 to 10 (default 2): initPayment retries only a connection that failed before the
+   * request was sent; checkPayment also retries timeouts, broken connections, 5xx and 429.
+   */
   maxRetries?: number;
 }
 
@@ -95,6 +98,59 @@ export interface PaymentLink {
   api_response_id: string | null;
 }
 
+/** `status` of a payment; any value CinetPay does not document is passed on verbatim. */
+export type PaymentState = 'ACCEPTED' | 'REFUSED' | 'WAITING_FOR_CUSTOMER' | (string & {});
+
+/** A payment's status of record, from checkPayment. A failed or pending payment is a status, not an error. */
+export interface PaymentStatus {
+  /** CinetPay's code: '00' when paid, '627' cancelled, '662' waiting, ... */
+  code: string;
+  /** CinetPay's message for the code ('SUCCES', 'TRANSACTION_CANCEL', ...). */
+  message: string;
+  status: PaymentState;
+  /** The amount as a number (CinetPay sends a string); null when absent. */
+  amount: number | null;
+  currency: string | null;
+  payment_method: string | null;
+  description: string | null;
+  metadata: string | null;
+  operator_id: string | null;
+  /** 'YYYY-MM-DD HH:MM:SS'; null when CinetPay sends a blank (not paid). */
+  payment_date: string | null;
+  fund_availability_date: string | null;
+  api_response_id: string | null;
+  /** Code '00' and status ACCEPTED: still compare amount and currency with the order. */
+  is_paid: boolean;
+  /** The payment will not change any more (CinetPay's code table). */
+  is_final: boolean;
+  /** CinetPay's `data` object as received. */
+  data: Record<string, unknown>;
+}
+
+/** How to find a payment: the transaction_id sent to initPayment, or the payment_token it returned. */
+export type PaymentLookup = string | { transaction_id: string } | { token: string };
+
+/** The order's amount and currency, which 'paid' requires. */
+export interface Expected {
+  amount?: number | null;
+  currency?: Currency | null;
+}
+
+/** What handleNotification decided. */
+export interface NotificationOutcome {
+  /** paid: deliver (once); failed: do not deliver; pending: another notification will come. */
+  outcome: 'paid' | 'failed' | 'pending';
+  reason: string;
+  /** The checks not made because no expected value was given. */
+  skipped_checks: Array<'amount' | 'currency'>;
+  transaction_id: string;
+  status: PaymentStatus;
+  notification: Notification;
+}
+
+/** A notification form as a framework hands it over: parsed fields, or the raw body. */
+export type NotificationFormInput = Record<string, string | string[]> | string | Buffer;
+
 /** The stable error codes, the same in every language. */
 export type ErrorCode =
   | 'validation_error'
@@ -115,7 +171,8 @@ export type ErrorCode =
   | 'response_too_large'
   | 'internal'
   | 'invalid_notification'
-  | 'secret_key_required';
+  | 'secret_key_required'
+  | 'payment_not_found';
 
 /** The family of a code in the core's error table; each has its class. */
 export type ErrorFamily = 'validation' | 'authentication' | 'rate_limit' | 'api' | 'network' | 'timeout' | 'internal';
@@ -164,9 +221,23 @@ export class Client {
    * the parsed form (express.urlencoded()) or the raw body. Throws a ValidationError
    * (invalid_notification, secret_key_required) otherwise.
    */
-  verifyNotification(form: Record<string, string | string[]> | string | Buffer, xToken: string | undefined | null): Notification;
+  verifyNotification(form: NotificationFormInput, xToken: string | undefined | null): Notification;
   /** The x-token CinetPay would send with `form`: to test your own handler. */
-  signNotification(form: Record<string, string | string[]> | string | Buffer): string;
+  signNotification(form: NotificationFormInput): string;
+  /**
+   * A payment's status of record (POST /v2/payment/check). Network failures, timeouts, 5xx and
+   * 429 are retried. Rejects with an APIError `payment_not_found` when CinetPay has no such payment.
+   */
+  checkPayment(lookup: PaymentLookup): Promise<PaymentStatus>;
+  /**
+   * Verifies the x-token, checks the payment and decides paid, failed or pending. `expected` is
+   * the order's amount and currency, or a function of the verified transaction_id returning them.
+   */
+  handleNotification(
+    form: NotificationFormInput,
+    xToken: string | undefined | null,
+    expected?: Expected | ((transactionId: string) => Expected | null | undefined | Promise<Expected | null | undefined>),
+  ): Promise<NotificationOutcome>;
   readonly siteId: string;
   readonly baseUrl: string;
   readonly userAgent: string;

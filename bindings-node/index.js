@@ -154,6 +154,42 @@ class Client {
     return this.#callNow('verify_notification', { ...formInput(form), x_token: xToken ?? null });
   }
 
+  /**
+   * A payment's status of record (`POST /v2/payment/check`). `lookup` is the transaction_id
+   * you sent to initPayment (a string, or `{ transaction_id }`), or `{ token }` with the
+   * payment_token it returned. Resolves to `{ code, message, status, amount, currency, ...,
+   * is_paid, is_final, data }`: a failed or pending payment is a status, not an error. Network
+   * failures, timeouts, 5xx and 429 are retried (checking changes nothing). Rejects with an
+   * `APIError` of code `payment_not_found` when CinetPay has no such payment.
+   */
+  async checkPayment(lookup) {
+    const input = typeof lookup === 'string' ? { transaction_id: lookup } : lookup;
+    return this.#call('check_payment', input);
+  }
+
+  /**
+   * CinetPay's notification handling in one call: verifies the `x-token` (a forged
+   * notification rejects with `invalid_notification` and nothing is checked), checks the
+   * payment, and resolves to `{ outcome: 'paid' | 'failed' | 'pending', reason,
+   * skipped_checks, transaction_id, status, notification }`. `expected` is the order's
+   * `{ amount, currency }`, or a function (may be async) taking the verified transaction_id and
+   * returning them (or null for an unknown order); 'paid' requires them to match.
+   */
+  async handleNotification(form, xToken, expected = undefined) {
+    const input = { ...formInput(form), x_token: xToken ?? null };
+    let want = expected;
+    if (typeof expected === 'function') {
+      const notification = this.verifyNotification(form, xToken);
+      want = (await expected(notification.cpm_trans_id)) ?? undefined;
+    }
+    if (want !== undefined && (want === null || typeof want !== 'object')) {
+      throw validation('expected', 'must be { amount, currency }, or a function returning them');
+    }
+    input.expected_amount = want?.amount ?? null;
+    input.expected_currency = want?.currency ?? null;
+    return this.#call('handle_notification', input);
+  }
+
   /** The `x-token` CinetPay would send with `form`: to test your own handler. */
   signNotification(form) {
     return this.#callNow('sign_notification', formInput(form)).x_token;

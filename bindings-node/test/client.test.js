@@ -128,7 +128,7 @@ test('error classes: instanceof, codes and names', async () => {
   }
   assert.deepEqual([...cinetpay.ERROR_CODES].sort(), [
     'access_denied', 'api_error', 'auth_not_found', 'currency_not_allowed', 'decode', 'forbidden', 'internal',
-    'invalid_notification', 'minimum_required_field', 'network', 'processing_error', 'response_too_large',
+    'invalid_notification', 'minimum_required_field', 'network', 'payment_not_found', 'processing_error', 'response_too_large',
     'secret_key_required', 'server_error', 'site_id_not_valid', 'timeout', 'too_many_requests',
     'user_agent_required', 'validation_error',
   ]);

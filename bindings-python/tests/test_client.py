@@ -208,6 +208,7 @@ EXPECTED_CLASS = {
     "internal": cinetpay.CinetPayError,
     "invalid_notification": cinetpay.ValidationError,
     "secret_key_required": cinetpay.ValidationError,
+    "payment_not_found": cinetpay.APIError,
 }
 
 

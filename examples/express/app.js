@@ -1,9 +1,13 @@
 'use strict';
-// An Express shop: store the order, initialise the payment with cinetpay, redirect to CinetPay.
+// An Express shop: store the order, initialise the payment with cinetpay, redirect to CinetPay,
+// then learn the outcome from CinetPay's signed notification, verified and checked by the SDK.
 
 const crypto = require('node:crypto');
 const express = require('express');
 const { CinetPayError, ValidationError } = require('cinetpay');
+const { notificationHandler } = require('cinetpay/express');
+
+const escape = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * @param {object} deps
@@ -15,6 +19,15 @@ function createApp({ client, publicUrl, orders = new Map() }) {
   const app = express();
   app.use(express.urlencoded({ extended: false }));
   app.use(express.json());
+
+  // The shop's page: one button that starts a payment.
+  app.get('/', (req, res) => {
+    res.type('html').send(`<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Shop</title></head>
+<body><h1>Shop</h1><form method="post" action="/checkout">
+<input name="amount" value="${escape(req.query.amount ?? '2500')}"> XOF
+<input name="description" value="Commande">
+<button id="pay" type="submit">Payer avec CinetPay</button></form></body></html>`);
+  });
 
   app.post('/checkout', async (req, res) => {
     const amount = Number(req.body.amount);
@@ -54,16 +67,34 @@ function createApp({ client, publicUrl, orders = new Map() }) {
     }
   });
 
-  // CinetPay's docs: no processing on the return URL; the status comes from the notification.
+  // CinetPay's docs: no processing on the return URL (it POSTs token and transaction_id); the
+  // status comes from the notification. While it has not arrived, the page refreshes itself.
   app.all('/orders/:id/return', (req, res) => {
     const order = orders.get(req.params.id);
     if (!order) return res.sendStatus(404);
-    res.send(`Order ${order.transaction_id}: ${order.status}`);
+    const waiting = order.status === 'pending';
+    res.type('html').send(`<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Order</title>
+${waiting ? `<meta http-equiv="refresh" content="1;url=/orders/${encodeURIComponent(order.transaction_id)}/return">` : ''}</head>
+<body><h1>Order ${escape(order.transaction_id)}</h1>
+<p>Status: <strong id="status">${escape(order.status)}</strong></p>
+${waiting ? '<p>Waiting for CinetPay\'s confirmation…</p>' : ''}</body></html>`);
   });
 
-  // CinetPay pings with GET, then POSTs. Verifying the x-token and checking the payment's status
-  // come with the SDK's notification support.
-  app.all('/cinetpay/notify', (req, res) => res.send('OK'));
+  // CinetPay pings with GET, then POSTs a signed form. The SDK verifies the x-token, checks the
+  // payment with CinetPay, and compares it with the order; a forged notification gets 401.
+  app.all(
+    '/cinetpay/notify',
+    notificationHandler(client, {
+      expected: (transactionId) => orders.get(transactionId) ?? null,
+      onOutcome: (outcome) => {
+        const order = orders.get(outcome.transaction_id);
+        // Notifications repeat: a paid order stays paid, and is delivered once.
+        if (!order || order.status === 'paid') return;
+        if (outcome.outcome === 'paid') order.status = 'paid';
+        else if (outcome.outcome === 'failed') Object.assign(order, { status: 'failed', error: outcome.reason });
+      },
+    }),
+  );
 
   return app;
 }

@@ -20,13 +20,15 @@ from ._errors import (
     ValidationError,
 )
 from ._params import PaymentParams
-from ._types import Notification, PaymentLink
+from ._types import Notification, NotificationOutcome, PaymentLink, PaymentStatus
 
 __all__ = [
     "Client",
     "AsyncClient",
     "PaymentLink",
     "Notification",
+    "PaymentStatus",
+    "NotificationOutcome",
     "PaymentParams",
     "CinetPayError",
     "ValidationError",

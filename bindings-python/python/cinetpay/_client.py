@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 import weakref
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, Union
 
 from . import _cinetpay
 from ._cinetpay import NativeError
 from ._errors import _from_native
-from ._types import Notification, PaymentLink
+from ._types import Notification, NotificationOutcome, PaymentLink, PaymentStatus
 
 if TYPE_CHECKING:  # pragma: no cover
     import asyncio
@@ -40,6 +40,32 @@ def _form_input(form: "Union[Mapping[str, Any], bytes, str]") -> Dict[str, Any]:
     if callable(getlist):
         return {"form": {key: list(getlist(key)) for key in form}}
     return {"form": {key: form[key] for key in form}}
+
+
+def _lookup(transaction_id: Optional[str], token: Optional[str]) -> Dict[str, Any]:
+    """check_payment's input; the core refuses none or both, naming the field."""
+    return {k: v for k, v in (("transaction_id", transaction_id), ("token", token)) if v is not None}
+
+
+def _handle_input(
+    client: "_Base",
+    form: "Union[Mapping[str, Any], bytes, str]",
+    x_token: Optional[str],
+    amount: "Union[int, Callable[[str], Any], None]",
+    currency: Optional[str],
+) -> Dict[str, Any]:
+    """handle_notification's input. ``amount`` may be a callable taking the verified
+    transaction_id and returning ``(amount, currency)`` (or ``None`` when the order is unknown),
+    so that a handler can look its order up: the notification is verified first, so the
+    callable only ever sees a genuine id."""
+    payload = dict(_form_input(form), x_token=x_token)
+    if callable(amount):
+        notification = client.verify_notification(form, x_token)
+        expected = amount(notification.transaction_id)
+        amount, currency = expected if expected is not None else (None, None)
+    payload["expected_amount"] = amount
+    payload["expected_currency"] = currency
+    return payload
 
 
 def _native(settings: Dict[str, Any], from_env: bool = False) -> _cinetpay.NativeClient:
@@ -149,7 +175,9 @@ class Client(_Base):
             ``http://`` is accepted only for loopback hosts (the emulator).
         timeout: seconds one attempt may take in all.
         connect_timeout: seconds connecting may take.
-        max_retries: retries of a connection that failed before the request was sent (0-10).
+        max_retries: retries (0-10): for ``init_payment``, only of a connection that failed
+            before the request was sent; for ``check_payment``, of any network failure,
+            timeout, 5xx or 429.
 
     A client is safe to share between threads and reuses connections; each call releases the
     GIL while it waits. ``repr()`` never shows the keys.
@@ -177,6 +205,54 @@ class Client(_Base):
             AuthenticationError, RateLimitError, APIError, NetworkError, TimeoutError.
         """
         return PaymentLink._from_result(self._native_call("init_payment", dict(payload)))
+
+    def check_payment(self, transaction_id: Optional[str] = None, *, token: Optional[str] = None) -> PaymentStatus:
+        """A payment's status of record (``POST /v2/payment/check``), by the ``transaction_id``
+        you sent to :meth:`init_payment` or the ``payment_token`` it returned.
+
+        A failed or pending payment is a status (see :attr:`PaymentStatus.is_paid` and
+        :attr:`PaymentStatus.is_final`), not an exception. Checking changes nothing, so network
+        failures, timeouts, 5xx and 429 are retried (``max_retries`` times, with backoff).
+
+        Raises:
+            ValidationError: neither or both ids given, or a blank one; nothing was sent.
+            APIError: code ``payment_not_found`` when CinetPay has no such payment (after an
+                :meth:`init_payment` that failed, it was not created).
+            AuthenticationError, RateLimitError, NetworkError, TimeoutError.
+        """
+        return PaymentStatus._from_result(self._native_call("check_payment", _lookup(transaction_id, token)))
+
+    def handle_notification(
+        self,
+        form: "Union[Mapping[str, Any], bytes, str]",
+        x_token: Optional[str],
+        *,
+        amount: "Union[int, Callable[[str], Any], None]" = None,
+        currency: Optional[str] = None,
+    ) -> NotificationOutcome:
+        """CinetPay's notification handling in one call: verify the ``x-token``, check the
+        payment (never trusting the notification's own fields), and decide.
+
+        Args:
+            form: the POSTed form as your framework hands it over (``request.POST`` or
+                ``request.body``).
+            x_token: the ``x-token`` header.
+            amount: the order's amount, or a callable ``f(transaction_id) -> (amount,
+                currency)`` that looks the order up (return ``None`` for an unknown order).
+            currency: the order's currency.
+
+        Returns the outcome: ``paid`` only for code 00, ACCEPTED, and the expected amount and
+        currency; ``skipped_checks`` names any expected value you did not give. Notifications
+        repeat: if the order is already paid, stop before calling this.
+
+        Raises:
+            ValidationError: ``invalid_notification`` for a forged or altered notification (answer
+                401; nothing was checked), ``secret_key_required``.
+            APIError, NetworkError, TimeoutError: the check failed; answer non-200 so that
+                CinetPay notifies again later.
+        """
+        payload = _handle_input(self, form, x_token, amount, currency)
+        return NotificationOutcome._from_result(self._native_call("handle_notification", payload))
 
     def close(self) -> None:
         """Releases the connection pool; the client cannot be used afterwards."""
@@ -230,14 +306,34 @@ class AsyncClient(_Base):
 
     async def init_payment(self, **payload: "Unpack[PaymentParams]") -> PaymentLink:
         """Creates a payment; see :meth:`Client.init_payment`."""
+        return PaymentLink._from_result(await self._call_async("init_payment", dict(payload)))
+
+    async def check_payment(self, transaction_id: Optional[str] = None, *, token: Optional[str] = None) -> PaymentStatus:
+        """A payment's status of record; see :meth:`Client.check_payment`."""
+        return PaymentStatus._from_result(await self._call_async("check_payment", _lookup(transaction_id, token)))
+
+    async def handle_notification(
+        self,
+        form: "Union[Mapping[str, Any], bytes, str]",
+        x_token: Optional[str],
+        *,
+        amount: "Union[int, Callable[[str], Any], None]" = None,
+        currency: Optional[str] = None,
+    ) -> NotificationOutcome:
+        """Verify, check and decide; see :meth:`Client.handle_notification`. A callable
+        ``amount`` is called synchronously."""
+        payload = _handle_input(self, form, x_token, amount, currency)
+        return NotificationOutcome._from_result(await self._call_async("handle_notification", payload))
+
+    async def _call_async(self, operation: str, payload: Dict[str, Any]) -> Any:
         from . import _aio  # asyncio is imported only by asyncio users: Django views do not pay for it
 
         native = self._client()
         try:
-            future = _aio.call(lambda calls: native.call_async("init_payment", payload, calls))
+            future = _aio.call(lambda calls: native.call_async(operation, payload, calls))
         except NativeError as e:
             raise _from_native(e.args[0]) from None
-        return PaymentLink._from_result(await self._watch(future))
+        return await self._watch(future)
 
     async def _watch(self, future: "asyncio.Future[Any]") -> Any:
         self._inflight.add(future)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional, Tuple
 
-__all__ = ["Notification", "PaymentLink"]
+__all__ = ["Notification", "NotificationOutcome", "PaymentLink", "PaymentStatus"]
 
 
 @dataclass(frozen=True)
@@ -69,3 +69,89 @@ class Notification:
     def _from_result(cls, result: Mapping[str, Any]) -> "Notification":
         signed = {name: str(result.get(name, "")) for name in cls.__dataclass_fields__ if name != "fields"}
         return cls(**signed, fields=dict(result))
+
+
+@dataclass(frozen=True)
+class PaymentStatus:
+    """A payment's status of record, from ``check_payment`` (``POST /v2/payment/check``).
+
+    A failed or pending payment is a status, not an exception. Deliver only when
+    :attr:`is_paid` and :attr:`amount`/:attr:`currency` match the order.
+
+    Attributes:
+        code: CinetPay's code, a string: ``"00"`` when paid, ``"627"`` cancelled, ...
+        message: CinetPay's message for the code (``"SUCCES"``, ``"TRANSACTION_CANCEL"``, ...).
+        status: ``"ACCEPTED"``, ``"REFUSED"``, ``"WAITING_FOR_CUSTOMER"``, or any other value
+            CinetPay sent, verbatim.
+        amount: the amount as an ``int`` (CinetPay sends a string); ``None`` if absent.
+        currency, payment_method, description, metadata, operator_id: as CinetPay sent them,
+            ``None`` when absent or blank.
+        payment_date: ``"YYYY-MM-DD HH:MM:SS"``; ``None`` when CinetPay sends a blank (not paid).
+        fund_availability_date: when the funds become available.
+        api_response_id: CinetPay's id for this answer (quote it to support).
+        is_paid: code ``00`` and status ``ACCEPTED``.
+        is_final: the payment will not change any more (CinetPay's code table); ``False`` while
+            the customer has not finished.
+        data: CinetPay's ``data`` object as received, for fields other API versions send.
+    """
+
+    code: str
+    message: str
+    status: str
+    amount: Optional[int]
+    currency: Optional[str]
+    payment_method: Optional[str]
+    description: Optional[str]
+    metadata: Optional[str]
+    operator_id: Optional[str]
+    payment_date: Optional[str]
+    fund_availability_date: Optional[str]
+    api_response_id: Optional[str]
+    is_paid: bool
+    is_final: bool
+    data: Mapping[str, Any] = field(hash=False, compare=False, repr=False)
+
+    @classmethod
+    def _from_result(cls, result: Mapping[str, Any]) -> "PaymentStatus":
+        fields: Dict[str, Any] = {name: result.get(name) for name in cls.__dataclass_fields__}
+        return cls(**fields)
+
+
+@dataclass(frozen=True)
+class NotificationOutcome:
+    """What ``handle_notification`` decided for a verified notification.
+
+    Attributes:
+        outcome: ``"paid"`` (code 00, ACCEPTED, and the expected amount and currency: deliver,
+            once), ``"failed"`` (a final failure, or paid with another amount or currency: do
+            not deliver) or ``"pending"`` (the customer has not finished; another notification
+            will come).
+        reason: one sentence saying why, for logs.
+        skipped_checks: ``"amount"`` and/or ``"currency"`` when no expected value was given.
+        transaction_id: the merchant's ``transaction_id``.
+        status: the status of record from ``check_payment``.
+        notification: the verified notification.
+    """
+
+    outcome: str
+    reason: str
+    skipped_checks: Tuple[str, ...]
+    transaction_id: str
+    status: PaymentStatus
+    notification: Notification
+
+    @property
+    def is_paid(self) -> bool:
+        """``outcome == "paid"``."""
+        return self.outcome == "paid"
+
+    @classmethod
+    def _from_result(cls, result: Mapping[str, Any]) -> "NotificationOutcome":
+        return cls(
+            outcome=result["outcome"],
+            reason=result["reason"],
+            skipped_checks=tuple(result["skipped_checks"]),
+            transaction_id=result["transaction_id"],
+            status=PaymentStatus._from_result(result["status"]),
+            notification=Notification._from_result(result["notification"]),
+        )

@@ -14,7 +14,8 @@ class Order(models.Model):
         NEW = "new"
         PENDING = "pending"  # sent to CinetPay's checkout page
         INVALID = "invalid"  # refused by local validation: fix the shop's data
-        FAILED = "failed"  # CinetPay refused or could not be reached
+        FAILED = "failed"  # CinetPay refused, could not be reached, or the payment failed
+        PAID = "paid"  # a verified notification, confirmed by check_payment
 
     transaction_id = models.CharField(max_length=100, unique=True, default=new_transaction_id)
     amount = models.PositiveIntegerField()

@@ -1,12 +1,18 @@
-"""The checkout flow against the CinetPay emulator (started by these tests)."""
+"""The checkout flow and the payment lifecycle against the CinetPay emulator (started by these
+tests)."""
 
 import json
 import os
 import subprocess
 from pathlib import Path
-from urllib.request import urlopen
+import html
+import re
+import time
+from urllib.error import HTTPError
+from urllib.parse import urlencode
+from urllib.request import HTTPRedirectHandler, Request, build_opener, urlopen
 
-from django.test import TestCase, override_settings
+from django.test import LiveServerTestCase, TestCase, override_settings
 
 from shop import views
 from shop.models import Order
@@ -72,8 +78,101 @@ class CheckoutTests(TestCase):
         self.assertIn("auth_not_found", order.error)
         self.assertNotIn("not-a-known-apikey", order.error)
 
-    def test_notify_and_return_accept_get_and_post(self) -> None:
+    def test_notify_answers_the_ping_and_refuses_an_unsigned_post(self) -> None:
         order = Order.objects.create(amount=100, description="x")
+        self.assertEqual(self.client.get("/cinetpay/notify").status_code, 200)
+        unsigned = self.client.post("/cinetpay/notify", {"cpm_trans_id": order.transaction_id, "cpm_site_id": "445160"})
+        self.assertEqual(unsigned.status_code, 401)
         for method in (self.client.get, self.client.post):
-            self.assertEqual(method("/cinetpay/notify").status_code, 200)
             self.assertContains(method(f"/orders/{order.pk}/return"), order.transaction_id)
+
+
+class _NoRedirect(HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def fetch(url: str, form: "dict[str, str] | None" = None, headers: "dict[str, str] | None" = None) -> "tuple[int, dict[str, str], str]":
+    """One HTTP request, redirects not followed: (status, headers, body)."""
+    data = urlencode(form).encode() if form is not None else None
+    opener = build_opener(_NoRedirect)
+    try:
+        with opener.open(Request(url, data=data, headers=headers or {}), timeout=15) as r:
+            return r.status, dict(r.headers), r.read().decode()
+    except HTTPError as e:
+        return e.code, dict(e.headers), e.read().decode()
+
+
+class LifecycleOverHttpTests(LiveServerTestCase):
+    """The whole flow over real HTTP, as a customer's browser and CinetPay would drive it: the
+    shop redirects to the emulator's checkout page, the customer's choice is POSTed there, the
+    emulator notifies the shop (signed), and the customer is sent back to return_url."""
+
+    host = "127.0.0.1"  # CinetPay refuses localhost in notify_url, and so does the SDK
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        binary = os.environ.get("CINETPAY_EMULATOR", str(ROOT / "target" / "debug" / "cinetpay-emulator"))
+        cls.emulator = subprocess.Popen([binary, "--port", "0", "--quiet", "--notify-retry-ms", "100"], stdout=subprocess.PIPE, text=True)
+        assert cls.emulator.stdout is not None
+        cls.emulator_url = cls.emulator.stdout.readline().split()[-1]
+        cls.settings_override = override_settings(CINETPAY_BASE_URL=cls.emulator_url, SHOP_PUBLIC_URL=cls.live_server_url)
+        cls.settings_override.enable()
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.settings_override.disable()
+        cls.emulator.kill()
+        cls.emulator.wait()
+        super().tearDownClass()
+
+    def buy(self, *choices: str) -> Order:
+        status, headers, _ = fetch(f"{self.live_server_url}/checkout", {"amount": "2500"})
+        self.assertEqual(status, 302)
+        payment_url = headers["Location"]
+        self.assertTrue(payment_url.startswith(f"{self.emulator_url}/payment/"), payment_url)
+        status, _, page = fetch(payment_url)
+        self.assertIn('id="accept"', page)
+        for choice in choices:
+            status, _, page = fetch(payment_url, {"outcome": choice})
+            self.assertEqual(status, 200, page)
+        # The emulator sends the customer back as CinetPay does: a form POSTing token and transaction_id.
+        action = re.search(r'<form id="return" method="post" action="([^"]+)"', page)
+        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+        assert action is not None, page
+        self.assertEqual(set(fields), {"token", "transaction_id"})
+        order = Order.objects.get(transaction_id=fields["transaction_id"])
+        status, _, text = fetch(html.unescape(action.group(1)), fields)
+        self.assertEqual(status, 200)
+        self.assertIn(order.transaction_id, text)
+        return order
+
+    def wait_for(self, order: Order, status: str) -> Order:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            order.refresh_from_db()
+            if order.status == status:
+                return order
+            time.sleep(0.05)
+        self.fail(f"order {order.transaction_id} is {order.status}, not {status}")
+
+    def test_accept_marks_the_order_paid_and_check_payment_agrees(self) -> None:
+        order = self.wait_for(self.buy("accept"), Order.Status.PAID)
+        status = views.client().check_payment(order.transaction_id)
+        self.assertEqual((status.status, status.amount, status.currency), ("ACCEPTED", 2500, "XOF"))
+
+    def test_refuse_fails_the_order(self) -> None:
+        order = self.wait_for(self.buy("refuse"), Order.Status.FAILED)
+        self.assertIn("600 PAYMENT_FAILED", order.error)
+
+    def test_pending_then_approved_is_paid(self) -> None:
+        self.wait_for(self.buy("pending", "accept"), Order.Status.PAID)
+
+    def test_a_forged_notification_marks_nothing_paid(self) -> None:
+        order = Order.objects.create(amount=2500, description="x", status=Order.Status.PENDING)
+        form = {"cpm_site_id": "445160", "cpm_trans_id": order.transaction_id, "cpm_amount": "2500", "cpm_error_message": "SUCCES"}
+        status, _, _ = fetch(f"{self.live_server_url}/cinetpay/notify", form, {"x-token": "0" * 64})
+        self.assertEqual(status, 401)
+        order.refresh_from_db()
+        self.assertEqual(order.status, Order.Status.PENDING)

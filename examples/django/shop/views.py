@@ -1,4 +1,5 @@
-"""Checkout with CinetPay: store the order, initialise the payment, redirect to CinetPay."""
+"""Checkout with CinetPay: store the order, initialise the payment, redirect to CinetPay, and
+learn the outcome from CinetPay's signed notification (verified and checked by the SDK)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 import cinetpay
+from cinetpay.django import notification_view
 
 from .models import Order
 
@@ -20,13 +22,15 @@ log = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=None)
-def cinetpay_client(api_key: str, site_id: str, base_url: str | None) -> cinetpay.Client:
+def cinetpay_client(api_key: str, site_id: str, secret_key: str, base_url: str | None) -> cinetpay.Client:
     """One client per credentials: it is thread-safe and keeps its connections warm."""
-    return cinetpay.Client(api_key=api_key, site_id=site_id, base_url=base_url)
+    return cinetpay.Client(api_key=api_key, site_id=site_id, secret_key=secret_key, base_url=base_url)
 
 
 def client() -> cinetpay.Client:
-    return cinetpay_client(settings.CINETPAY_API_KEY, settings.CINETPAY_SITE_ID, settings.CINETPAY_BASE_URL)
+    return cinetpay_client(
+        settings.CINETPAY_API_KEY, settings.CINETPAY_SITE_ID, settings.CINETPAY_SECRET_KEY, settings.CINETPAY_BASE_URL
+    )
 
 
 def absolute(request: HttpRequest, path: str) -> str:
@@ -71,14 +75,28 @@ def checkout(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def order_return(request: HttpRequest, order_id: int) -> HttpResponse:
-    # CinetPay's docs: no processing on the return URL; the status comes from the notification.
+    # CinetPay's docs: no processing on the return URL (it POSTs token and transaction_id); the
+    # status comes from the notification.
     order = get_object_or_404(Order, pk=order_id)
     return HttpResponse(f"Order {order.transaction_id}: {order.status}")
 
 
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
+def expected(transaction_id: str) -> tuple[int, str] | None:
+    """What the order says CinetPay must report as paid."""
+    order = Order.objects.filter(transaction_id=transaction_id).first()
+    return (order.amount, order.currency) if order else None
+
+
+def on_outcome(outcome: cinetpay.NotificationOutcome) -> None:
+    """Updates the order. Notifications repeat: a paid order stays paid (deliver once)."""
+    orders = Order.objects.filter(transaction_id=outcome.transaction_id).exclude(status=Order.Status.PAID)
+    if outcome.outcome == "paid":
+        if orders.update(status=Order.Status.PAID):
+            log.info("order %s paid", outcome.transaction_id)  # deliver here, once
+    elif outcome.outcome == "failed":
+        orders.update(status=Order.Status.FAILED, error=outcome.reason[:500])
+
+
 def notify(request: HttpRequest) -> HttpResponse:
-    # CinetPay pings with GET, then POSTs the notification. Verifying its x-token and checking
-    # the payment's status come with the SDK's notification support.
-    return HttpResponse("OK")
+    """CinetPay's notify_url: GET ping, then the signed POST (see cinetpay.django)."""
+    return notification_view(client(), expected=expected, on_outcome=on_outcome)(request)

@@ -22,7 +22,7 @@ test.before(async () => {
   emulatorUrl = await new Promise((resolve) =>
     readline.createInterface({ input: emulator.stdout }).once('line', (l) => resolve(l.trim().split(' ').pop())),
   );
-  const client = new Client({ apiKey: 'emulator-apikey-0000000000000001', siteId: '445160', baseUrl: emulatorUrl });
+  const client = new Client({ apiKey: 'emulator-apikey-0000000000000001', siteId: '445160', secretKey: 'emulator-secret-key-000000000001', baseUrl: emulatorUrl });
   const app = createApp({ client, publicUrl: 'https://shop.example', orders });
   await new Promise((resolve) => {
     shop = app.listen(0, '127.0.0.1', resolve);
@@ -84,10 +84,12 @@ test('a refusal by CinetPay is a 502 and fails the order', async (t) => {
   assert.match(errors[0], /hint: The apikey is not correct/);
 });
 
-test('notify and return answer GET and POST', async () => {
-  for (const method of ['GET', 'POST']) {
-    assert.equal((await fetch(`${shopUrl}/cinetpay/notify`, { method })).status, 200);
-  }
+test('notify answers the GET ping and refuses an unsigned POST; return answers GET and POST', async () => {
+  assert.equal((await fetch(`${shopUrl}/cinetpay/notify`)).status, 200);
+  const unsigned = await fetch(`${shopUrl}/cinetpay/notify`, { method: 'POST', body: new URLSearchParams({ cpm_trans_id: 'X', cpm_site_id: '445160' }) });
+  assert.equal(unsigned.status, 401);
   const [id] = orders.keys();
-  assert.match(await (await fetch(`${shopUrl}/orders/${id}/return`)).text(), new RegExp(id));
+  for (const method of ['GET', 'POST']) {
+    assert.match(await (await fetch(`${shopUrl}/orders/${id}/return`, { method })).text(), new RegExp(id));
+  }
 });
