@@ -1,54 +1,140 @@
-//! The README's first command: a payment initialisation against the emulator, in-process.
+//! The README's first command: the whole payment lifecycle against the emulator, in-process.
 //!
-//! `cargo run -p cinetpay-quickstart` starts the emulator on a free loopback port, initialises a
-//! payment with the SDK's blocking client, and prints the payment link. Set
-//! `CINETPAY_API_KEY`/`CINETPAY_SITE_ID` (and leave `CINETPAY_BASE_URL` unset) to run the very
-//! same code against CinetPay itself.
+//! `cargo run -p cinetpay-quickstart` starts the emulator and a small merchant server on free
+//! loopback ports, then walks through what a shop does, printing each step: initialise a
+//! payment, check it, play the customer's choice (what the checkout page's "Payer" button does),
+//! receive CinetPay's signed notification and let the SDK verify it and check the payment, and
+//! check the final status.
+//!
+//! `cargo run -p cinetpay-quickstart -- --serve` keeps both running: open the printed
+//! `payment_url` in a browser, choose an outcome on the checkout page, and watch the
+//! notification arrive here. Ctrl-C stops it.
 
+mod merchant;
+
+use std::collections::HashMap;
+use std::net::TcpListener;
 use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use cinetpay::blocking::Client;
-use cinetpay::{ClientConfig, Currency, PaymentRequest};
-use cinetpay_emulator::{DEFAULT_API_KEY, DEFAULT_SITE_ID, Emulator};
+use cinetpay::{ClientConfig, Currency, PaymentLookup, PaymentRequest};
+use cinetpay_emulator::{Config, DEFAULT_API_KEY, DEFAULT_SECRET_KEY, DEFAULT_SITE_ID, Emulator};
 
 fn main() -> ExitCode {
-    let emulator = match Emulator::start(Default::default()) {
-        Ok(e) => e,
-        Err(e) => {
-            eprintln!("could not start the emulator: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let config = ClientConfig::new(DEFAULT_API_KEY, DEFAULT_SITE_ID).base_url(emulator.url());
-    let client = match Client::new(config) {
-        Ok(c) => c,
+    let serve = std::env::args().skip(1).any(|a| a == "--serve");
+    match run(serve) {
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{e}");
-            return ExitCode::FAILURE;
+            ExitCode::FAILURE
         }
-    };
+    }
+}
+
+fn run(serve: bool) -> Result<(), String> {
+    // Notifications the merchant does not answer with 200 are retried after 0.5 s, doubling.
+    let emulator = Emulator::start(Config::default().with_notify_retry(500, 5))
+        .map_err(|e| format!("could not start the emulator: {e}"))?;
+    let config = ClientConfig::new(DEFAULT_API_KEY, DEFAULT_SITE_ID)
+        .secret_key(DEFAULT_SECRET_KEY)
+        .base_url(emulator.url());
+    let client = Client::new(config).map_err(|e| e.to_string())?;
+
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    let shop = format!(
+        "http://{}",
+        listener.local_addr().map_err(|e| e.to_string())?
+    );
+    let orders: merchant::Orders = Arc::new(Mutex::new(HashMap::new()));
+    let (said, hear) = mpsc::channel();
+    merchant::serve(listener, client.clone(), orders.clone(), said);
+
+    println!(
+        "CinetPay emulator on {} (no account, no network)",
+        emulator.url()
+    );
+    println!("the shop (notify_url, return_url) on {shop}\n");
+
     let stamp = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis());
-    let request = PaymentRequest::new(format!("ORDER-{stamp}"), 2500, Currency::Xof, "Commande 42")
-        .notify_url("https://shop.example/cinetpay/notify")
-        .return_url("https://shop.example/cinetpay/return")
+    let id = format!("ORDER-{stamp}");
+    let request = PaymentRequest::new(id.clone(), 2500, Currency::Xof, "Commande 42")
+        .notify_url(format!("{shop}/notify"))
+        .return_url(format!("{shop}/orders/{id}/return"))
         .metadata("order=42");
-    match client.init_payment(&request) {
-        Ok(link) => {
-            println!("emulator:       {}", emulator.url());
-            println!("transaction_id: {}", request.transaction_id);
-            println!("payment_token:  {}", link.payment_token);
-            println!("payment_url:    {}", link.payment_url);
-            ExitCode::SUCCESS
+    if let Ok(mut o) = orders.lock() {
+        // Stored before CinetPay is called, as its docs advise.
+        o.insert(id.clone(), (2500, "XOF".into(), "pending".into()));
+    }
+
+    println!("1. init_payment: {id}, 2500 XOF");
+    let link = client.init_payment(&request).map_err(explain)?;
+    println!("   → payment_url {}\n", link.payment_url);
+
+    let lookup = PaymentLookup::TransactionId(id.clone());
+    let status = client.check_payment(&lookup).map_err(explain)?;
+    println!(
+        "2. check_payment: {} {} (paid: {}, final: {})\n",
+        status.code,
+        status.status.as_str(),
+        status.is_paid(),
+        status.is_final()
+    );
+
+    if serve {
+        println!("3. Open the payment_url above in a browser and choose an outcome.");
+        println!("   Notifications appear below as they arrive. Ctrl-C stops the emulator.\n");
+        for line in hear {
+            println!("{line}");
         }
-        Err(e) => {
-            eprintln!("{e}");
-            if let Some(hint) = e.hint() {
-                eprintln!("hint: {hint}");
-            }
-            ExitCode::FAILURE
-        }
+        return Ok(());
+    }
+
+    println!(
+        "3. The customer pays (the checkout page's \"Payer\" button; here, the emulator's test endpoint)"
+    );
+    emulator
+        .set_outcome(
+            DEFAULT_SITE_ID,
+            &id,
+            "accept".parse().map_err(|e| format!("{e:?}"))?,
+        )
+        .map_err(|e| format!("the emulator refused the outcome: {e}"))?;
+
+    println!("\n4. CinetPay notifies the shop:");
+    let mut decided = false;
+    while !decided {
+        let line = hear
+            .recv_timeout(Duration::from_secs(15))
+            .map_err(|_| "no notification within 15 s".to_owned())?;
+        decided = line.starts_with("  ✔") || line.starts_with("  ✘");
+        println!("{line}");
+    }
+
+    let status = client.check_payment(&lookup).map_err(explain)?;
+    println!(
+        "\n5. check_payment: {} {} (paid: {}, final: {}), {} {}",
+        status.code,
+        status.status.as_str(),
+        status.is_paid(),
+        status.is_final(),
+        status.amount.unwrap_or_default(),
+        status.currency.as_deref().unwrap_or("")
+    );
+    println!(
+        "\nThe emulator stopped with this program, so the links above no longer answer. To click\n\
+         through the checkout page yourself: cargo run -p cinetpay-quickstart -- --serve"
+    );
+    Ok(())
+}
+
+fn explain(e: cinetpay::Error) -> String {
+    match e.hint() {
+        Some(hint) => format!("{e}\nhint: {hint}"),
+        None => e.to_string(),
     }
 }
