@@ -303,3 +303,17 @@ def test_the_django_view_answers_cinetpay_as_documented() -> None:
     genuine = factory.post("/notify", urlencode(form), content_type="application/x-www-form-urlencoded", HTTP_X_TOKEN=token)
     assert view(genuine).status_code == 503
     assert seen == []
+
+
+def test_a_replayed_notification_is_decided_by_the_status_of_record(secret_client: cinetpay.Client, emulator: Emulator, merchant: Merchant, unique_id: Callable[[str], str]) -> None:
+    """A genuine notification sent again later (by CinetPay, which repeats them, or by anyone who
+    captured one) is judged by check_payment at that time, never by its own fields."""
+    tx = unique_id("")
+    start(secret_client, tx, merchant.url)
+    outcome(emulator, tx, "pending")
+    ((headers, waiting),) = merchant.posts(1)
+    outcome(emulator, tx, "refuse")
+    merchant.posts(2)
+    replayed = secret_client.handle_notification(waiting, headers["x-token"], amount=100, currency="XOF")
+    assert replayed.outcome == "failed" and replayed.status.status == "REFUSED"
+    assert replayed.notification.cpm_error_message == "WAITING_CUSTOMER_TO_VALIDATE"
