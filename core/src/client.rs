@@ -91,24 +91,7 @@ impl Client {
         }
         let user_agent = HeaderValue::from_str(&ua)
             .map_err(|_| Error::validation("app_info", "must be printable ASCII"))?;
-        let mut builder = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls_config()?)
-            .timeout(config.timeout)
-            .connect_timeout(config.connect_timeout)
-            .tcp_nodelay(true)
-            .pool_idle_timeout(Duration::from_secs(60))
-            // A redirect would re-send the body, apikey included, to another URL.
-            .redirect(reqwest::redirect::Policy::none());
-        if payment_endpoint.scheme() == "http" {
-            // Only loopback hosts get here (the emulator): never route them through a proxy.
-            builder = builder.no_proxy();
-        }
-        let http = builder.build().map_err(|e| {
-            Error::new(
-                ErrorCode::Internal,
-                format!("could not build the HTTP client: {e}"),
-            )
-        })?;
+        let http = build_http(&config, payment_endpoint.scheme() == "http")?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -124,6 +107,28 @@ impl Client {
     /// (see [`ClientConfig::from_env`]).
     pub fn from_env() -> Result<Client> {
         Client::new(ClientConfig::from_env()?)
+    }
+
+    /// The HTTP client for the runtime this code runs on: the shared one, or, on a blocking
+    /// caller's own runtime (see [`crate::blocking`]), that thread's. A connection belongs to the
+    /// runtime that opened it, so one pool never serves two runtimes.
+    fn http(&self) -> Result<reqwest::Client> {
+        if !crate::blocking::on_thread_runtime() {
+            return Ok(self.inner.http.clone());
+        }
+        THREAD_HTTP.with(|cell| {
+            let mut clients = cell.borrow_mut();
+            let me = Arc::as_ptr(&self.inner);
+            // Clients dropped since leave their pools here: release them.
+            clients.retain(|(owner, _)| owner.strong_count() > 0);
+            if let Some((_, http)) = clients.iter().find(|(owner, _)| owner.as_ptr() == me) {
+                return Ok(http.clone());
+            }
+            let inner = &*self.inner;
+            let http = build_http(&inner.config, inner.payment_endpoint.scheme() == "http")?;
+            clients.push((Arc::downgrade(&self.inner), http.clone()));
+            Ok(http)
+        })
     }
 
     /// The configuration this client was built with (its `Debug` masks the keys).
@@ -301,8 +306,8 @@ impl Client {
         let inner = &*self.inner;
         let mut attempt: u32 = 0;
         loop {
-            let sent = inner
-                .http
+            let sent = self
+                .http()?
                 .post(call.url.clone())
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
                 .header(ACCEPT, HeaderValue::from_static("application/json"))
@@ -487,6 +492,35 @@ fn retry_delay(
         },
         _ => None,
     }
+}
+
+thread_local! {
+    /// The HTTP clients of the blocking callers' own runtimes, one per client used on this
+    /// thread (see [`Client::http`]).
+    static THREAD_HTTP: std::cell::RefCell<Vec<(std::sync::Weak<Inner>, reqwest::Client)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// An HTTP client with the SDK's settings: bundled roots, the timeouts, no redirects, and no
+/// proxy for the loopback `http://` base URLs (the emulator).
+fn build_http(config: &ClientConfig, loopback_http: bool) -> Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
+        .tls_backend_preconfigured(tls_config()?)
+        .timeout(config.timeout)
+        .connect_timeout(config.connect_timeout)
+        .tcp_nodelay(true)
+        .pool_idle_timeout(Duration::from_secs(60))
+        // A redirect would re-send the body, apikey included, to another URL.
+        .redirect(reqwest::redirect::Policy::none());
+    if loopback_http {
+        builder = builder.no_proxy();
+    }
+    builder.build().map_err(|e| {
+        Error::new(
+            ErrorCode::Internal,
+            format!("could not build the HTTP client: {e}"),
+        )
+    })
 }
 
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {

@@ -14,7 +14,8 @@ pub const DEFAULT_BASE_URL: &str = "https://api-checkout.cinetpay.com";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long establishing a connection may take.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// How many times a connection that failed before the request was sent is retried.
+/// Retries by default: for `init_payment`, of a connection that failed before the request was
+/// sent; for `check_payment`, of any transient failure (see [`crate::operation::RetryPolicy`]).
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// The most retries a client accepts.
 pub const MAX_RETRIES_LIMIT: u32 = 10;
@@ -70,7 +71,7 @@ pub struct ClientConfig {
     pub timeout: Duration,
     /// How long connecting may take.
     pub connect_timeout: Duration,
-    /// Retries of a connection that failed before the request was sent (0 to 10).
+    /// Retries (0 to 10), as each operation's [`RetryPolicy`](crate::operation::RetryPolicy) allows.
     pub max_retries: u32,
     /// The first retry's delay; each further retry doubles it (capped at 5 s), with jitter.
     pub retry_initial_delay: Duration,
@@ -152,7 +153,7 @@ impl ClientConfig {
         self
     }
 
-    /// Sets how many times a connection failure before sending is retried.
+    /// Sets how many times a failure is retried, as each operation's policy allows.
     #[must_use]
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.max_retries = max_retries;

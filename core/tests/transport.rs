@@ -176,3 +176,51 @@ async fn a_retry_reaches_a_server_that_came_up_late() {
         "the same transaction was created once"
     );
 }
+
+/// A blocking caller's connections sit idle on its thread's runtime between calls, and servers
+/// close idle kept-alive connections. The next `init_payment` must open a new connection, not
+/// write into the closed one: that would fail after sending, and an initialisation is never
+/// retried then.
+#[test]
+fn a_blocking_call_after_the_server_closed_the_idle_connection_reconnects() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let created =
+        r#"{"code":"201","message":"CREATED","data":{"payment_token":"t","payment_url":"u"}}"#;
+    let answer = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{created}",
+        created.len()
+    );
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let mut stream = stream.unwrap();
+            let answer = answer.clone();
+            std::thread::spawn(move || {
+                // One request per connection, kept alive for 50 ms, then closed (FIN) while
+                // the client is away, as an idle timeout does.
+                let mut buf = [0u8; 8192];
+                let mut got = Vec::new();
+                while !got.windows(4).any(|w| w == b"\r\n\r\n") || !got.ends_with(b"}") {
+                    let n = stream.read(&mut buf).unwrap_or(0);
+                    if n == 0 {
+                        return;
+                    }
+                    got.extend_from_slice(&buf[..n]);
+                }
+                let _ = stream.write_all(answer.as_bytes());
+                std::thread::sleep(Duration::from_millis(50));
+            });
+        }
+    });
+    let client = cinetpay::blocking::Client::new(config(&url).max_retries(0)).unwrap();
+    for i in 0..3 {
+        let request = PaymentRequest::new(format!("IDLE-{i}"), 100, Currency::Xof, "Order")
+            .notify_url("https://shop.example/notify")
+            .return_url("https://shop.example/return");
+        client
+            .init_payment(&request)
+            .unwrap_or_else(|e| panic!("call {i}: {e}"));
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
