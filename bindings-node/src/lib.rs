@@ -1,10 +1,14 @@
 //! The native half of the `cinetpay` npm package.
 //!
 //! Thin by design: the JavaScript layer turns the payload into JSON text, the core parses,
-//! validates and sends it, and errors travel back as a JSON object in the error's message, which
-//! `errors.js` turns into the `CinetPayError` classes.
+//! validates and sends it, and a call's errors travel back as the core's error object in its
+//! outcome (`{ ok: false, error }`), which `errors.js` turns into the `CinetPayError` classes. Only
+//! the constructor, which can only throw, carries the object as JSON in the error's message.
+
+use std::panic::AssertUnwindSafe;
 
 use cinetpay::{Client, Error as CoreError, bridge};
+use futures_util::FutureExt;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
@@ -90,8 +94,21 @@ impl NativeClient {
             return Ok(Either::B(outcome(Ok(value.clone()))));
         }
         let client = self.inner.clone();
-        env.spawn_future(async move { Ok(outcome(prepared.send(&client).await)) })
-            .map(Either::A)
+        env.spawn_future(async move {
+            // A panic (a bug of the core) settles the promise as an `internal` error, the same
+            // object as on every other path, rather than napi's bare "Panic in async function".
+            let sent = AssertUnwindSafe(prepared.send(&client))
+                .catch_unwind()
+                .await
+                .unwrap_or_else(|_| {
+                    Err(CoreError::new(
+                        cinetpay::ErrorCode::Internal,
+                        "the request task panicked; please report this bug",
+                    ))
+                });
+            Ok(outcome(sent))
+        })
+        .map(Either::A)
     }
 
     /// The site_id this client sends.

@@ -269,3 +269,23 @@ test('the ESM entry point exports the same classes', async () => {
   assert.equal(esm.Client, cinetpay.Client);
   assert.equal(esm.ValidationError, cinetpay.ValidationError);
 });
+
+test('a panic in the core settles the promise as an internal error, and the client still works', async (t) => {
+  const native = require('../native.js');
+  const { fromInfo } = require('../errors.js');
+  const client = new native.NativeClient(JSON.stringify({ api_key: 'k-0000000000', site_id: '1', base_url: 'http://127.0.0.1:9' }));
+  const first = client.call('_panic_for_tests', '{}');
+  if (!(first instanceof Promise)) {
+    assert.equal(first.error.field, 'operation');
+    t.skip('a release build: the panic operation exists only in debug builds');
+    return;
+  }
+  const settled = await first;
+  assert.equal(settled.ok, false);
+  const e = fromInfo(settled.error);
+  assert.ok(e instanceof cinetpay.CinetPayError);
+  assert.deepEqual([e.code, e.family], ['internal', 'internal']);
+  const after = client.call('check_payment', '{}');
+  assert.equal(after.ok, false);
+  assert.equal(after.error.field, 'transaction_id');
+});

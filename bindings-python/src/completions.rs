@@ -146,7 +146,7 @@ impl Completions {
     }
 
     /// Takes every finished call as `(id, ok, value)`: the result's Python objects, or the
-    /// error's JSON text.
+    /// error's object (a dict).
     fn take<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         #[cfg(unix)]
         {
@@ -165,7 +165,7 @@ impl Completions {
                 Ok(Err(e)) => (
                     id,
                     false,
-                    error_text(
+                    error_object(
                         &CoreError::new(
                             ErrorCode::Internal,
                             format!("could not build the result: {e}"),
@@ -173,7 +173,7 @@ impl Completions {
                         py,
                     ),
                 ),
-                Err(e) => (id, false, error_text(&e, py)),
+                Err(e) => (id, false, error_object(&e, py)),
             };
             list.append(item)?;
         }
@@ -193,10 +193,13 @@ impl Completions {
     }
 }
 
-fn error_text(e: &CoreError, py: Python<'_>) -> Py<PyAny> {
-    PyString::new(py, &e.to_json().to_string())
-        .into_any()
-        .unbind()
+/// The error object as a dict, built on the loop's thread (it runs no Python code).
+fn error_object(e: &CoreError, py: Python<'_>) -> Py<PyAny> {
+    crate::to_py(py, &e.to_json()).unwrap_or_else(|_| {
+        PyString::new(py, &e.to_json().to_string())
+            .into_any()
+            .unbind()
+    })
 }
 
 impl Drop for Completions {

@@ -9,6 +9,7 @@ mod completions;
 use completions::Completions;
 
 use cinetpay::{Error as CoreError, ErrorCode, blocking, bridge};
+use pyo3::PyErrArguments;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
@@ -30,9 +31,24 @@ pyo3::create_exception!(
 /// GIL, and a daemon thread that loses it while the interpreter finalizes is ended by
 /// `pthread_exit`, which aborts the process when it unwinds through Rust frames.
 pub(crate) fn to_pyerr(e: &CoreError) -> PyErr {
-    // The error object as a JSON text: building a dict needs the GIL, and this runs where it
-    // may not be held; `cinetpay._errors` parses it.
-    NativeError::new_err(e.to_json().to_string())
+    // Built lazily: this may run where the GIL is not held, and the dict is made when the
+    // exception is raised (building a dict runs no Python code).
+    NativeError::new_err(ErrorObject(e.to_json()))
+}
+
+/// A core error's JSON object, handed to Python as a dict (`NativeError.args[0]`).
+struct ErrorObject(Value);
+
+impl PyErrArguments for ErrorObject {
+    fn arguments(self, py: Python<'_>) -> Py<PyAny> {
+        match to_py(py, &self.0) {
+            Ok(dict) => PyTuple::new(py, [dict])
+                .map(|t| t.into_any().unbind())
+                .unwrap_or_else(|_| py.None()),
+            // Only a failed allocation gets here; the text still carries every field.
+            Err(_) => PyString::new(py, &self.0.to_string()).into_any().unbind(),
+        }
+    }
 }
 
 /// A JSON value as plain Python objects (dict, list, str, int, float, bool, None).

@@ -176,3 +176,35 @@ def test_uvloop(emulator: Emulator, unique_id: Any) -> None:
     tokens = uvloop.run(run())
     for tx, token in zip(ids, tokens):
         assert emulator.transaction(SITE_ID, tx)["payment_token"] == token
+
+
+def test_a_panic_in_the_core_is_an_internal_error_on_the_sync_and_async_paths() -> None:
+    """A bug in the core must surface as CinetPayError('internal'), never crash the host. The
+    `_panic_for_tests` operation exists in debug builds only (the ones the suite builds)."""
+    import asyncio
+
+    import cinetpay
+
+    client = cinetpay.Client(api_key="k-0000000000", site_id="1", base_url="http://127.0.0.1:9")
+    try:
+        client._native_call("_panic_for_tests", {})
+    except cinetpay.ValidationError:
+        pytest.skip("a release build: the panic operation exists only in debug builds")
+    except cinetpay.CinetPayError as e:
+        assert (type(e), e.code, e.family) == (cinetpay.CinetPayError, "internal", "internal")
+        assert isinstance(e, cinetpay.CinetPayError) and "panicked" in e.message
+    else:
+        pytest.fail("no error")
+
+    async def main() -> None:
+        aclient = cinetpay.AsyncClient(api_key="k-0000000000", site_id="1", base_url="http://127.0.0.1:9")
+        with pytest.raises(cinetpay.CinetPayError) as info:
+            # Bounded: a panic that lost the call would leave this await hanging.
+            await asyncio.wait_for(aclient._call_async("_panic_for_tests", {}), 10)
+        assert (info.value.code, info.value.family) == ("internal", "internal")
+        # The client and its loop still work after the panic.
+        with pytest.raises(cinetpay.ValidationError):
+            await aclient.check_payment()
+        await aclient.aclose()
+
+    asyncio.run(main())

@@ -87,10 +87,22 @@ enum Call {
     },
     /// A local operation, already computed in `prepare`.
     Ready(Value),
+    /// Debug builds only: panics when sent, so that each binding's tests can show that a panic
+    /// becomes an `internal` error on every path (sync, async, C).
+    #[cfg(debug_assertions)]
+    Panic,
 }
+
+/// The operation that panics when sent, in debug builds only (never listed by `operations()`).
+#[cfg(debug_assertions)]
+pub const PANIC_FOR_TESTS: &str = "_panic_for_tests";
 
 /// Parses and validates `input` for `operation`, with no I/O.
 pub fn prepare(client: &Client, operation: &str, input: &Value) -> Result<Prepared> {
+    #[cfg(debug_assertions)]
+    if operation == PANIC_FOR_TESTS {
+        return Ok(Prepared { call: Call::Panic });
+    }
     let Some(op) = operation::find(operation) else {
         return Err(Error::validation(
             "operation",
@@ -162,6 +174,9 @@ impl Prepared {
                 Ok(crate::outcome::NotificationOutcome::decide(form, status, &expected).to_json())
             }
             Call::Ready(value) => Ok(value),
+            #[cfg(debug_assertions)]
+            #[allow(clippy::panic)]
+            Call::Panic => panic!("a panic asked for by a test ({PANIC_FOR_TESTS})"),
         }
     }
 }

@@ -137,6 +137,17 @@ static void test_call_by_name(CinetPayClient *c) {
   status = cinetpay_call(c, NULL, req, &out);
   CHECK(status == CINETPAY_ERR_VALIDATION && out && strstr(out, "\"field\":\"operation\""), "NULL operation");
   cinetpay_string_free(out);
+  /* A panic in the core (a test operation of debug builds, which this suite uses) is an
+   * internal error, and the client still works afterwards. */
+  out = NULL;
+  status = cinetpay_call(c, "_panic_for_tests", "{}", &out);
+  CHECK(status == CINETPAY_ERR_INTERNAL && out && strstr(out, "\"code\":\"internal\""), "panic: %d %s", status,
+        out ? out : "");
+  cinetpay_string_free(out);
+  out = NULL;
+  status = cinetpay_call(c, "init_payment", req, &out);
+  CHECK(status == CINETPAY_ERR_MINIMUM_REQUIRED_FIELD, "a call after the panic: %d %s", status, out ? out : "");
+  cinetpay_string_free(out);
 }
 
 static void test_against_the_emulator(CinetPayClient *c) {

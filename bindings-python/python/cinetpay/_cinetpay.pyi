@@ -12,7 +12,7 @@ OPERATIONS: List[str]
 SCHEMA: Dict[str, Any]
 
 class NativeError(Exception):
-    """A core error; ``args[0]`` is its JSON object. The public classes are in ``cinetpay``."""
+    """A core error; ``args[0]`` is its error object (a dict). The public classes are in ``cinetpay``."""
 
 @final
 class Completions:
@@ -21,7 +21,7 @@ class Completions:
     def __new__(cls) -> Completions: ...
     def fileno(self) -> int: ...
     def take(self) -> List[Tuple[int, bool, Any]]:
-        """Finished calls as ``(id, ok, value)``: the result, or the error's JSON text."""
+        """Finished calls as ``(id, ok, value)``: the result, or the error's object (a dict)."""
     def cancel(self, id: int) -> None: ...
     def running(self) -> int: ...
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import weakref
-from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, Type, TypeVar, Union
 
 from . import _cinetpay
 from ._cinetpay import NativeError
@@ -79,6 +79,9 @@ def _native(settings: Dict[str, Any], from_env: bool = False) -> _cinetpay.Nativ
         raise _from_native(e.args[0]) from None
 
 
+_C = TypeVar("_C", bound="_Base")
+
+
 # Native calls raise NativeError carrying the core's error as JSON; the wrappers below raise
 # the public class instead. The native side never builds Python exceptions itself: that runs
 # Python code inside a native frame, which a daemon thread at interpreter exit cannot survive.
@@ -112,6 +115,16 @@ class _Base:
     def _from_native(cls, native: _cinetpay.NativeClient) -> Any:
         client = cls.__new__(cls)
         client._native = native
+        return client
+
+    @classmethod
+    def from_env(
+        cls: "Type[_C]", *, timeout: float = 30.0, connect_timeout: float = 10.0, max_retries: int = 2
+    ) -> "_C":
+        """A client from ``CINETPAY_API_KEY``, ``CINETPAY_SITE_ID`` and the optional
+        ``CINETPAY_SECRET_KEY`` and ``CINETPAY_BASE_URL``; the keywords as for the constructor."""
+        settings = dict(timeout=timeout, connect_timeout=connect_timeout, max_retries=max_retries)
+        client: _C = cls._from_native(_native(settings, from_env=True))
         return client
 
     def _client(self) -> _cinetpay.NativeClient:
@@ -182,16 +195,6 @@ class Client(_Base):
     A client is safe to share between threads and reuses connections; each call releases the
     GIL while it waits. ``repr()`` never shows the keys.
     """
-
-    @classmethod
-    def from_env(
-        cls, *, timeout: float = 30.0, connect_timeout: float = 10.0, max_retries: int = 2
-    ) -> "Client":
-        """A client from ``CINETPAY_API_KEY``, ``CINETPAY_SITE_ID`` and the optional
-        ``CINETPAY_SECRET_KEY`` and ``CINETPAY_BASE_URL``."""
-        settings = dict(timeout=timeout, connect_timeout=connect_timeout, max_retries=max_retries)
-        client: Client = cls._from_native(_native(settings, from_env=True))
-        return client
 
     def init_payment(self, **payload: "Unpack[PaymentParams]") -> PaymentLink:
         """Creates a payment and returns the link to send the customer to.
@@ -293,15 +296,6 @@ class AsyncClient(_Base):
     def _from_native(cls, native: _cinetpay.NativeClient) -> Any:
         client = super()._from_native(native)
         client._inflight = weakref.WeakSet()
-        return client
-
-    @classmethod
-    def from_env(
-        cls, *, timeout: float = 30.0, connect_timeout: float = 10.0, max_retries: int = 2
-    ) -> "AsyncClient":
-        """An async client from the ``CINETPAY_*`` environment variables."""
-        settings = dict(timeout=timeout, connect_timeout=connect_timeout, max_retries=max_retries)
-        client: AsyncClient = cls._from_native(_native(settings, from_env=True))
         return client
 
     async def init_payment(self, **payload: "Unpack[PaymentParams]") -> PaymentLink:
