@@ -59,6 +59,12 @@ final class Library
         return $candidates;
     }
 
+    /** The library this process loads: the first of candidates() that exists. */
+    public static function path(): string
+    {
+        return self::findLibrary();
+    }
+
     private static function findLibrary(): string
     {
         foreach (self::candidates() as $path) {
