@@ -31,8 +31,10 @@ function load() {
     errors.push(`cinetpay-${tag}: ${e.message}`);
   }
   throw new Error(
-    `cinetpay: no native addon for ${tag}. Reinstall with a Rust toolchain present ` +
-      `(npm rebuild cinetpay) to build it from source.\n${errors.join('\n')}`,
+    `cinetpay: no native addon for ${tag}: no prebuilt package cinetpay-${tag} is installed. ` +
+      'Install it, or build the addon from source: with a Rust toolchain, `npm install ' +
+      'path/to/the/sdk/bindings-node` from a checkout of the SDK.\n' +
+      errors.join('\n'),
   );
 }
 
