@@ -4,8 +4,9 @@
 //! process (a PHP-FPM worker, say). Strings returned through out-pointers are allocated here and
 //! must be released with `cinetpay_string_free`; clients with `cinetpay_client_free`.
 //!
-//! A `CinetPayClient` may be used from several threads at once: calls share one connection pool
-//! and one runtime, and each call blocks only its own thread.
+//! A `CinetPayClient` may be used from several threads at once: each thread's calls run on that
+//! thread's own runtime and connections (`cinetpay::blocking`), and each call blocks only its
+//! own thread.
 // The C ABI is made of raw pointers and exported symbols: unsafe code is the point of this crate.
 #![allow(unsafe_code)]
 

@@ -162,7 +162,8 @@ fn input_from(payload: &Bound<'_, PyDict>) -> PyResult<Value> {
 }
 
 /// The native client: the core's client, driven through the bridge, blocking or for asyncio.
-/// Both run on the core's one shared tokio runtime.
+/// Blocking calls run on the calling thread's own runtime (`cinetpay::blocking`); asyncio calls
+/// on the core's shared runtime.
 #[pyclass(module = "cinetpay._cinetpay", frozen)]
 struct NativeClient {
     inner: cinetpay::Client,

@@ -231,7 +231,7 @@ fn expected(input: &Value) -> Result<Expected> {
     Ok(Expected { amount, currency })
 }
 
-/// Prepares and sends, on the SDK's shared runtime, waiting on the calling thread.
+/// Prepares and sends, on the calling thread (see [`crate::blocking::run`]).
 pub fn call_blocking(client: &Client, operation: &str, input: &Value) -> Result<Value> {
     let prepared = prepare(client, operation, input)?;
     if let Some(value) = prepared.ready() {

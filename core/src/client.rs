@@ -1,4 +1,5 @@
-//! The async client: one shared connection pool, validation before sending, safe retries.
+//! The client: connection pools (one shared, one per blocking thread), validation before sending,
+//! retries as each operation allows.
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
