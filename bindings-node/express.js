@@ -8,12 +8,17 @@ const { CinetPayError, ValidationError } = require('./errors.js');
 
 const MAX_BODY = 64 * 1024;
 
-/** The POSTed form: Express's parsed object when a body parser ran, else the raw text. */
+/**
+ * The POSTed form: the object a body parser made of it, else the raw text. Express 4's parsers
+ * set `req.body = {}` even when they did not parse (a global `express.json()` and CinetPay's
+ * urlencoded form): only a body they actually parsed (`req._body`) or a non-empty one is taken.
+ */
 function readForm(req) {
-  if (req.body !== undefined && req.body !== null && typeof req.body === 'object' && !Buffer.isBuffer(req.body)) {
-    return Promise.resolve(req.body);
+  const body = req.body;
+  if (typeof body === 'string' || Buffer.isBuffer(body)) return Promise.resolve(body);
+  if (body !== null && typeof body === 'object' && (req._body === true || Object.keys(body).length > 0 || !req.readable)) {
+    return Promise.resolve(body);
   }
-  if (typeof req.body === 'string' || Buffer.isBuffer(req.body)) return Promise.resolve(req.body);
   return new Promise((resolve, reject) => {
     const chunks = [];
     let size = 0;
@@ -44,7 +49,8 @@ function send(res, status, text) {
  * - POST: verifies the x-token with the client's secretKey, checks the payment with CinetPay,
  *   awaits `onOutcome(outcome, req)`, and answers 200.
  * - A forged or altered notification: 401, and `onOutcome` is not called.
- * - The check failed (network, CinetPay down): 503, so that CinetPay notifies again later.
+ * - The check failed (network, CinetPay down): 503, so that CinetPay notifies again later; a
+ *   setup error (no secretKey, a bad expected value): 500, likewise.
  * - `onOutcome` threw: the error goes to `next` (Express answers 500; CinetPay notifies again).
  *
  * `expected(transactionId)` returns the order's `{ amount, currency }` (or null when unknown);
@@ -65,10 +71,13 @@ function notificationHandler(client, { onOutcome, expected } = {}) {
       const form = await readForm(req);
       outcome = await client.handleNotification(form, req.headers['x-token'], expected);
     } catch (e) {
-      if (e instanceof ValidationError) {
-        return send(res, e.code === 'invalid_notification' ? 401 : 400, e.code);
+      // Forged: 401, and CinetPay need not insist. Anything else is this server's problem (no
+      // secret key, a bad expected value, CinetPay unreachable): a 5xx, so CinetPay notifies again.
+      if (e instanceof ValidationError && e.code === 'invalid_notification') return send(res, 401, e.code);
+      if (e instanceof CinetPayError) {
+        console.error(`cinetpay: notification not handled: ${e.message}`);
+        return send(res, e instanceof ValidationError ? 500 : 503, 'not handled; notify again later');
       }
-      if (e instanceof CinetPayError) return send(res, 503, 'check failed; notify again later');
       return typeof next === 'function' ? next(e) : send(res, 400, 'bad request');
     }
     try {

@@ -173,7 +173,8 @@ class Client {
    * payment, and resolves to `{ outcome: 'paid' | 'failed' | 'pending', reason,
    * skipped_checks, transaction_id, status, notification }`. `expected` is the order's
    * `{ amount, currency }`, or a function (may be async) taking the verified transaction_id and
-   * returning them (or null for an unknown order); 'paid' requires them to match.
+   * returning them (or null for an unknown order, which is then 'failed', never 'paid'); 'paid'
+   * requires them to match.
    */
   async handleNotification(form, xToken, expected = undefined) {
     const input = { ...formInput(form), x_token: xToken ?? null };
@@ -181,6 +182,8 @@ class Client {
     if (typeof expected === 'function') {
       const notification = this.verifyNotification(form, xToken);
       want = (await expected(notification.cpm_trans_id)) ?? undefined;
+      // An order the shop does not know is never 'paid', whatever CinetPay says.
+      input.order_unknown = want === undefined;
     }
     if (want !== undefined && (want === null || typeof want !== 'object')) {
       throw validation('expected', 'must be { amount, currency }, or a function returning them');

@@ -103,6 +103,9 @@ test('handleNotification: paid, failed on a wrong amount, forged rejected', asyn
     const wrong = await client.handleNotification(body, headers['x-token'], async (id) => (id === tx ? { amount: 500, currency: 'XOF' } : null));
     assert.equal(wrong.outcome, 'failed');
     assert.match(wrong.reason, /amount 100 \(the order expects 500\)/);
+    const unknown = await client.handleNotification(body, headers['x-token'], () => null);
+    assert.equal(unknown.outcome, 'failed');
+    assert.match(unknown.reason, /no order with transaction_id/);
     const skipped = await client.handleNotification(new URLSearchParams(body).toString(), headers['x-token']);
     assert.deepEqual(skipped.skipped_checks, ['amount', 'currency']);
     for (const [form, token] of [[body.replace('SUCCES', 'X'), headers['x-token']], [body, 'a'.repeat(64)], [body, undefined]]) {
@@ -139,6 +142,24 @@ test('the middleware: GET ping, verified POST, forged 401, failed check 503', as
     assert.ok(notes.some((n) => n.kind === 'ping' && n.http_status === 200), JSON.stringify(notes));
     assert.ok(notes.filter((n) => n.kind === 'post').every((n) => n.http_status === 200), JSON.stringify(notes));
 
+    // Express 4 with a global express.json(): req.body is {} although nothing was parsed.
+    const recorded = notes.filter((n) => n.kind === 'post').at(-1);
+    const express4 = await startMerchant((req, res, next) => {
+      req.body = {};
+      return handler(req, res, next);
+    });
+    try {
+      const answer = await fetch(express4.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-token': recorded.x_token },
+        body: new URLSearchParams(recorded.form).toString(),
+      });
+      assert.equal(answer.status, 200);
+      assert.deepEqual(outcomes.at(-1), [tx, 'paid']);
+    } finally {
+      await express4.stop();
+    }
+
     const forged = await fetch(merchant.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-token': '0'.repeat(64) }, body: `cpm_site_id=${SITE_ID}&cpm_trans_id=${tx}` });
     assert.equal(forged.status, 401);
     const offline = new cinetpay.Client({ apiKey: API_KEY, siteId: SITE_ID, secretKey: SECRET, baseUrl: 'http://127.0.0.1:9', maxRetries: 0 });
@@ -147,7 +168,7 @@ test('the middleware: GET ping, verified POST, forged 401, failed check 503', as
     await notificationHandler(offline, { onOutcome: () => assert.fail('not checked') })(
       { method: 'POST', headers: { 'x-token': offline.signNotification(form) }, body: form }, res);
     assert.equal(res.statusCode, 503);
-    assert.equal(outcomes.length, 2, 'nothing else was marked');
+    assert.equal(outcomes.length, 3, 'nothing else was marked');
   } finally {
     await merchant.stop();
   }

@@ -233,8 +233,8 @@ fn error_codes() -> Vec<&'static str> {
 
 #[pymodule]
 fn _cinetpay(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    // One runtime for the blocking and the asyncio clients: a reqwest pool must never be
-    // shared between two runtimes.
+    // The asyncio client's runtime, built now so that a failure shows at import. Blocking calls
+    // run on each calling thread's own runtime (`cinetpay::blocking`).
     blocking::runtime().map_err(|e| to_pyerr(&e))?;
     m.add_class::<NativeClient>()?;
     m.add_class::<Completions>()?;

@@ -173,6 +173,9 @@ def test_signed_notifications_reach_the_merchant_and_decide(secret_client: cinet
     seen: List[str] = []
     result = secret_client.handle_notification(body, headers["x-token"], amount=lambda t: seen.append(t) or (100, "XOF"))
     assert result.outcome == "paid" and seen == [tx]
+    # An order the shop does not know is never paid, whatever CinetPay says.
+    unknown = secret_client.handle_notification(body, headers["x-token"], amount=lambda t: None)
+    assert unknown.outcome == "failed" and "no order with transaction_id" in unknown.reason
 
 
 def test_forged_altered_and_foreign_notifications_mark_nothing_paid(secret_client: cinetpay.Client, emulator: Emulator, merchant: Merchant, unique_id: Callable[[str], str]) -> None:

@@ -7,8 +7,11 @@
 //! calls; a pool is never shared between runtimes (`Client::http`).
 //!
 //! A thread that is already inside a tokio runtime cannot block on another one. Its calls go to
-//! one process-wide runtime with two workers (built on first use, shared with the bindings'
-//! async calls), and the caller waits on a channel.
+//! one process-wide runtime with two workers (built on first use, and also the runtime of the
+//! Python binding's asyncio calls), and the caller waits on a channel.
+//!
+//! After `fork()`, a child's first call builds a new runtime and new pools: the ones inherited
+//! from the parent are left alone, since the parent still uses their sockets.
 
 use std::cell::{Cell, RefCell};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -56,7 +59,6 @@ pub struct Client {
 impl Client {
     /// Builds a client after checking every setting. Does no I/O.
     pub fn new(config: ClientConfig) -> Result<Client> {
-        runtime()?;
         Ok(Client {
             inner: crate::Client::new(config)?,
         })
@@ -139,15 +141,23 @@ fn panicked() -> Error {
     )
 }
 
-/// A thread's own runtime. Dropped with the thread without waiting for anything: a resolver
-/// thread still blocked in `getaddrinfo` must not hold up the thread's exit.
-struct ThreadRuntime(Option<Runtime>);
+/// A thread's own runtime, with the process that built it. Dropped with the thread without
+/// waiting for anything: a resolver thread still blocked in `getaddrinfo` must not hold up the
+/// thread's exit.
+struct ThreadRuntime(Option<(Runtime, u32)>);
+
+impl ThreadRuntime {
+    /// Stops the runtime without waiting for its blocking threads.
+    fn stop(&mut self) {
+        if let Some((runtime, _)) = self.0.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
 
 impl Drop for ThreadRuntime {
     fn drop(&mut self) {
-        if let Some(runtime) = self.0.take() {
-            runtime.shutdown_background();
-        }
+        self.stop();
     }
 }
 
@@ -169,11 +179,24 @@ fn thread_runtime_ready() -> bool {
             let Ok(mut slot) = cell.try_borrow_mut() else {
                 return false;
             };
+            let pid = std::process::id();
+            if slot.0.as_ref().is_some_and(|(_, owner)| *owner != pid) {
+                // A child of `fork()` (multiprocessing, gunicorn --preload) inherited the
+                // parent's runtime, with its epoll instance and kept-alive sockets, which the
+                // parent still uses: answers could cross between the processes. Leave them to the
+                // parent untouched (dropping them would deregister the parent's sockets) and
+                // start afresh.
+                if let Some(inherited) = slot.0.take() {
+                    std::mem::forget(inherited);
+                }
+                crate::client::forget_thread_pools();
+            }
             if slot.0.is_none() {
                 slot.0 = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
-                    .ok();
+                    .ok()
+                    .map(|runtime| (runtime, pid));
             }
             slot.0.is_some()
         })
@@ -183,7 +206,7 @@ fn thread_runtime_ready() -> bool {
 fn run_on_thread<T>(fut: impl Future<Output = Result<T>>) -> Result<T> {
     THREAD_RUNTIME.with(|cell| {
         let mut slot = cell.borrow_mut();
-        let Some(runtime) = slot.0.as_ref() else {
+        let Some((runtime, _)) = slot.0.as_ref() else {
             return Err(panicked());
         };
         // The thread's connections were idle while it was away: let their tasks see what
@@ -196,8 +219,10 @@ fn run_on_thread<T>(fut: impl Future<Output = Result<T>>) -> Result<T> {
         let result = catch_unwind(AssertUnwindSafe(|| runtime.block_on(fut)));
         ON_THREAD_RUNTIME.set(false);
         result.unwrap_or_else(|_| {
-            // Start afresh: the panic may have left the runtime's tasks half-done.
-            slot.0 = None;
+            // Start afresh: the panic may have left the runtime's tasks half-done. Its pools go
+            // with it, since a pool never outlives the runtime its connections belong to.
+            slot.stop();
+            crate::client::drop_thread_pools();
             Err(panicked())
         })
     })

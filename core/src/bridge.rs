@@ -228,7 +228,16 @@ fn expected(input: &Value) -> Result<Expected> {
         },
         Some(_) => return Err(Error::validation("expected_currency", "must be a string")),
     };
-    Ok(Expected { amount, currency })
+    let order_unknown = match input.get("order_unknown") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(Error::validation("order_unknown", "must be a boolean")),
+    };
+    Ok(Expected {
+        amount,
+        currency,
+        order_unknown,
+    })
 }
 
 /// Prepares and sends, on the calling thread (see [`crate::blocking::run`]).

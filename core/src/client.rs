@@ -42,8 +42,9 @@ pub const USER_AGENT_PREFIX: &str = concat!("cinetpay-rust/", env!("CARGO_PKG_VE
 /// The longest delay between two retries.
 const MAX_RETRY_DELAY: Duration = Duration::from_secs(5);
 
-/// The CinetPay client. Cheap to clone (an `Arc`), safe to share across threads and tasks;
-/// clones share one connection pool.
+/// The CinetPay client. Cheap to clone (an `Arc`), safe to share across threads and tasks.
+/// Async calls share one connection pool; blocking calls ([`crate::blocking`]) use one pool per
+/// calling thread.
 ///
 /// ```no_run
 /// # async fn run() -> cinetpay::Result<()> {
@@ -117,19 +118,24 @@ impl Client {
         if !crate::blocking::on_thread_runtime() {
             return Ok(self.inner.http.clone());
         }
-        THREAD_HTTP.with(|cell| {
-            let mut clients = cell.borrow_mut();
-            let me = Arc::as_ptr(&self.inner);
-            // Clients dropped since leave their pools here: release them.
-            clients.retain(|(owner, _)| owner.strong_count() > 0);
-            if let Some((_, http)) = clients.iter().find(|(owner, _)| owner.as_ptr() == me) {
-                return Ok(http.clone());
-            }
-            let inner = &*self.inner;
-            let http = build_http(&inner.config, inner.payment_endpoint.scheme() == "http")?;
-            clients.push((Arc::downgrade(&self.inner), http.clone()));
-            Ok(http)
-        })
+        let inner = &*self.inner;
+        let build = || build_http(&inner.config, inner.payment_endpoint.scheme() == "http");
+        THREAD_HTTP
+            .try_with(|cell| {
+                let mut clients = cell.borrow_mut();
+                let me = Arc::as_ptr(&self.inner);
+                // Pools of clients dropped since are released on this thread's next call.
+                clients.retain(|(owner, _)| owner.strong_count() > 0);
+                if let Some((_, http)) = clients.iter().find(|(owner, _)| owner.as_ptr() == me) {
+                    return Ok(http.clone());
+                }
+                let http = build()?;
+                clients.push((Arc::downgrade(&self.inner), http.clone()));
+                Ok(http)
+            })
+            // The thread is exiting and its pools are gone (a call from another thread-local's
+            // destructor): a client of its own, for this call only.
+            .unwrap_or_else(|_| build())
     }
 
     /// The configuration this client was built with (its `Debug` masks the keys).
@@ -500,6 +506,17 @@ thread_local! {
     /// thread (see [`Client::http`]).
     static THREAD_HTTP: std::cell::RefCell<Vec<(std::sync::Weak<Inner>, reqwest::Client)>> =
         const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Drops this thread's pools (their runtime is being replaced after a panic).
+pub(crate) fn drop_thread_pools() {
+    let _ = THREAD_HTTP.try_with(|cell| cell.borrow_mut().clear());
+}
+
+/// Leaves this thread's pools to the parent process after a `fork()`: their sockets are the
+/// parent's, and closing them here would deregister them from the parent's epoll instance.
+pub(crate) fn forget_thread_pools() {
+    let _ = THREAD_HTTP.try_with(|cell| std::mem::forget(std::mem::take(&mut *cell.borrow_mut())));
 }
 
 /// An HTTP client with the SDK's settings: bundled roots, the timeouts, no redirects, and no

@@ -84,7 +84,8 @@ pub const CHECK_PAYMENT: Operation = Operation {
 
 /// CinetPay's recommended notification handling in one call: verify the `x-token` (locally,
 /// before anything is sent), then check the payment and decide paid, failed or pending. Input:
-/// `form` or `body`, `x_token`, and optionally `expected_amount` and `expected_currency`.
+/// `form` or `body`, `x_token`, and optionally `expected_amount`, `expected_currency` and
+/// `order_unknown` (the shop has no such order: never paid).
 pub const HANDLE_NOTIFICATION: Operation = Operation {
     name: "handle_notification",
     transport: Transport::PostJson(CHECK_PAYMENT_PATH),

@@ -18,6 +18,9 @@ pub struct Expected {
     pub amount: Option<i64>,
     /// The order's currency (`XOF`, ...), compared without regard to case.
     pub currency: Option<String>,
+    /// The shop has no order with this transaction_id: whatever CinetPay says, the outcome is
+    /// `Failed` (nothing to deliver), with a reason that says so.
+    pub order_unknown: bool,
 }
 
 /// What to do with the order.
@@ -66,7 +69,18 @@ impl NotificationOutcome {
         expected: &Expected,
     ) -> NotificationOutcome {
         let mut skipped_checks = Vec::new();
-        let (outcome, reason) = if status.is_paid() {
+        let (outcome, reason) = if expected.order_unknown {
+            (
+                Outcome::Failed,
+                format!(
+                    "the shop has no order with transaction_id {:?} (CinetPay reports {} {}): \
+                     do not deliver; look into where this payment comes from",
+                    notification.get("cpm_trans_id"),
+                    status.code,
+                    status.status.as_str()
+                ),
+            )
+        } else if status.is_paid() {
             let mut mismatch = Vec::new();
             match expected.amount {
                 None => skipped_checks.push("amount"),
@@ -195,6 +209,7 @@ mod tests {
             &Expected {
                 amount,
                 currency: currency.map(str::to_owned),
+                order_unknown: false,
             },
         )
     }
@@ -226,6 +241,26 @@ mod tests {
             Some("XAF"),
         );
         assert_eq!(o.outcome, Outcome::Failed);
+    }
+
+    #[test]
+    fn an_order_the_shop_does_not_know_is_never_paid() {
+        let form =
+            NotificationForm::from_urlencoded(b"cpm_trans_id=T&cpm_site_id=1").expect("form");
+        let o = NotificationOutcome::decide(
+            form,
+            status("00", "ACCEPTED", "100", "XOF"),
+            &Expected {
+                order_unknown: true,
+                ..Expected::default()
+            },
+        );
+        assert_eq!(o.outcome, Outcome::Failed);
+        assert!(
+            o.reason.contains("no order with transaction_id \"T\""),
+            "{}",
+            o.reason
+        );
     }
 
     #[test]

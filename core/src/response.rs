@@ -62,10 +62,22 @@ pub fn decode_check_response(
     body: &[u8],
 ) -> Result<PaymentStatus> {
     let (api, data) = read_envelope(status, retry_after, body)?;
+    // Codes that are errors of the request, whatever else the envelope carries.
+    let request_error = api
+        .code
+        .as_deref()
+        .is_some_and(|c| ["608", "609", "613", "624", "429", "1010"].contains(&c));
     match (api.code, data) {
-        (Some(code), Some(Value::Object(data))) if !data.is_empty() && status < 429 => Ok(
-            PaymentStatus::from_envelope(code, api.message, data, api.api_response_id),
-        ),
+        (Some(code), Some(Value::Object(data)))
+            if !data.is_empty() && status < 429 && !request_error =>
+        {
+            Ok(PaymentStatus::from_envelope(
+                code,
+                api.message,
+                data,
+                api.api_response_id,
+            ))
+        }
         (code, _) => {
             let api = ApiDetails { code, ..api };
             if mentions_not_found(&api) {
@@ -123,7 +135,9 @@ fn read_envelope(
 /// does not document this answer; the markers are its usual wording ("introuvable", "not
 /// found"), and 609's "Apikey introuvable" is left to its own code.
 fn mentions_not_found(api: &ApiDetails) -> bool {
-    if api.code.as_deref() == Some("609") {
+    // 609 is the apikey's "introuvable", 613 the site_id's: errors of the account, not of the
+    // payment, whose hint ("initialise it again") would mislead.
+    if matches!(api.code.as_deref(), Some("609" | "613")) {
         return false;
     }
     [&api.message, &api.description]
@@ -133,6 +147,7 @@ fn mentions_not_found(api: &ApiDetails) -> bool {
             let t = t.to_lowercase().replace('_', " ");
             (t.contains("not found") || t.contains("introuvable") || t.contains("inexistant"))
                 && !t.contains("apikey")
+                && !t.contains("site")
         })
 }
 

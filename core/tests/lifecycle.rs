@@ -79,6 +79,7 @@ async fn a_payment_from_creation_to_paid() {
     let expected = Expected {
         amount: Some(100),
         currency: Some("XOF".into()),
+        order_unknown: false,
     };
     let outcome = client
         .handle_notification(&form, &token, &expected)

@@ -62,6 +62,8 @@ def _handle_input(
     if callable(amount):
         notification = client.verify_notification(form, x_token)
         expected = amount(notification.transaction_id)
+        # An order the shop does not know is never "paid", whatever CinetPay says.
+        payload["order_unknown"] = expected is None
         amount, currency = expected if expected is not None else (None, None)
     payload["expected_amount"] = amount
     payload["expected_currency"] = currency
@@ -241,7 +243,8 @@ class Client(_Base):
                 ``request.body``).
             x_token: the ``x-token`` header.
             amount: the order's amount, or a callable ``f(transaction_id) -> (amount,
-                currency)`` that looks the order up (return ``None`` for an unknown order).
+                currency)`` that looks the order up (return ``None`` for an unknown order: the
+                outcome is then ``failed``, never ``paid``).
             currency: the order's currency.
 
         Returns the outcome: ``paid`` only for code 00, ACCEPTED, and the expected amount and
@@ -258,7 +261,8 @@ class Client(_Base):
         return NotificationOutcome._from_result(self._native_call("handle_notification", payload))
 
     def close(self) -> None:
-        """Releases the connection pool; the client cannot be used afterwards."""
+        """Closes the client; it cannot be used afterwards. Its connections are released as each
+        thread that used it makes its next call or exits."""
         self._native = None
 
     def __enter__(self) -> "Client":
@@ -337,8 +341,8 @@ class AsyncClient(_Base):
     async def aclose(self) -> None:
         """Waits for this client's calls in flight on the running loop, then closes it.
 
-        Each attempt is bounded by ``timeout``; a connection that failed before sending is
-        retried up to ``max_retries`` times with backoff. The client cannot be used afterwards.
+        Each attempt is bounded by ``timeout``, and calls retry as their operation allows (see
+        ``max_retries``). The client cannot be used afterwards.
         """
         import asyncio
 

@@ -46,7 +46,8 @@ def notification_view(
     - ``POST``: verifies the ``x-token`` with the client's ``secret_key``, checks the payment
       with CinetPay, calls ``on_outcome(outcome)``, and answers 200.
     - A forged or altered notification: 401, and ``on_outcome`` is not called.
-    - The check failed (network, CinetPay down): 503, so that CinetPay notifies again later.
+    - The check failed (network, CinetPay down): 503, so that CinetPay notifies again later; a
+      setup error (no ``secret_key``, a bad expected value): 500, likewise.
 
     Args:
         client: a :class:`cinetpay.Client` with ``secret_key``.
@@ -71,8 +72,13 @@ def notification_view(
                 request.POST, request.headers.get("x-token"), amount=expected
             )
         except ValidationError as e:
-            log.warning("CinetPay notification refused: %s", e)
-            return HttpResponse(e.code, status=401 if e.code == "invalid_notification" else 400)
+            if e.code == "invalid_notification":
+                log.warning("CinetPay notification refused: %s", e)
+                return HttpResponse(e.code, status=401)
+            # This server's setup (no secret key, a bad expected value): a 5xx, so that
+            # CinetPay notifies again once it is fixed.
+            log.error("CinetPay notification not handled: %s", e)
+            return HttpResponse("not handled; notify again later", status=500)
         except CinetPayError as e:
             log.error("CinetPay notification: the check failed, CinetPay will retry: %s", e)
             return HttpResponse("check failed; notify again later", status=503)

@@ -106,8 +106,12 @@ fn notify(
         .map(|(amount, currency, _)| Expected {
             amount: Some(amount),
             currency: Some(currency),
+            order_unknown: false,
         })
-        .unwrap_or_default();
+        .unwrap_or(Expected {
+            order_unknown: true,
+            ..Expected::default()
+        });
     match client.handle_notification(&form, token, &expected) {
         Ok(outcome) => {
             record(orders, &outcome);
