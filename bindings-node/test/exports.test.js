@@ -17,6 +17,10 @@ test('index.d.ts declares exactly the runtime exports', () => {
   assert.deepEqual(declared('index.d.ts'), Object.keys(cinetpay).sort());
 });
 
+test('express.d.ts declares exactly the cinetpay/express exports', () => {
+  assert.deepEqual(declared('express.d.ts'), Object.keys(require('../express.js')).sort());
+});
+
 test('native.d.ts declares exactly the addon exports', () => {
   assert.deepEqual(declared('native.d.ts'), Object.keys(native).sort());
 });

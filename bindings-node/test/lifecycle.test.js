@@ -186,10 +186,15 @@ test('shared check responses read the same as in every language', async () => {
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   try {
     const scripted = new cinetpay.Client({ apiKey: API_KEY, siteId: SITE_ID, baseUrl: `http://127.0.0.1:${server.address().port}`, maxRetries: 0 });
+    // index.d.ts's PaymentStatus names every field the core returns, no more, no less.
+    const dts = require('node:fs').readFileSync(require('node:path').join(__dirname, '..', 'index.d.ts'), 'utf8');
+    const block = dts.slice(dts.indexOf('export interface PaymentStatus {'));
+    const declaredFields = [...block.slice(0, block.indexOf('\n}')).matchAll(/^  (\w+)[?]?:/gm)].map((m) => m[1]).sort();
     for (const c of fixture('check-responses.json').cases) {
       current = c;
       if (c.expect) {
         const status = await scripted.checkPayment('T-1');
+        assert.deepEqual(Object.keys(status).sort(), declaredFields, c.name);
         for (const [key, want] of Object.entries(c.expect)) assert.deepEqual(status[key], want, `${c.name}: ${key}`);
       } else {
         await assert.rejects(scripted.checkPayment('T-1'), (e) => e.code === c.error, c.name);

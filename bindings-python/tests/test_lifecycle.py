@@ -269,6 +269,9 @@ def test_shared_check_responses_read_the_same_as_in_every_language() -> None:
         for case in fixture("check-responses.json")["cases"]:
             server.status, server.body = case["http_status"], json.dumps(case["body"]).encode()
             if "expect" in case:
+                # The dataclass holds every field the core returns, no more, no less.
+                raw = client._native_call("check_payment", {"transaction_id": "T-1"})
+                assert set(raw) == set(cinetpay.PaymentStatus.__dataclass_fields__), case["name"]
                 status = client.check_payment("T-1")
                 for key, want in case["expect"].items():
                     assert getattr(status, key) == want, (case["name"], key)
