@@ -33,18 +33,11 @@ use cinetpay::{ErrorCode, ErrorFamily, bridge};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-/// The settings of a [`Client`]: the core's one settings schema (`cinetpay::settings`), checked
-/// by the core.
-#[derive(Clone, uniffi::Record, Serialize)]
-pub struct ClientSettings {
-    /// The apikey from the back-office (menu Intégration). Never embed it in a mobile app: the
-    /// app asks the merchant's server, which uses this SDK, for the payment_url.
-    pub api_key: String,
-    /// The site_id from the back-office.
-    pub site_id: String,
-    /// The back-office Secret Key, to verify notifications (never the apikey).
-    #[uniffi(default = None)]
-    pub secret_key: Option<String>,
+/// The options of a [`Client`], beside its credentials: the rest of the core's one settings
+/// schema (`cinetpay::settings`), checked by the core. It holds no key on purpose: Kotlin's data
+/// classes and Swift's structs print every field, and a key must never be printed.
+#[derive(Clone, Default, uniffi::Record, Serialize)]
+pub struct ClientOptions {
     /// The API's base URL (CinetPay's by default; `http://` only for loopback hosts).
     #[uniffi(default = None)]
     pub base_url: Option<String>,
@@ -388,9 +381,19 @@ fn from_value<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, CinetPa
 
 /// The settings object the core reads. The User-Agent names this binding, then the caller's own
 /// `app_info`, if any.
-fn settings_json(settings: &ClientSettings) -> Result<Value, CinetPayError> {
-    let mut value = to_value(settings)?;
+fn settings_json(
+    api_key: String,
+    site_id: String,
+    secret_key: Option<String>,
+    options: &ClientOptions,
+) -> Result<Value, CinetPayError> {
+    let mut value = to_value(options)?;
     if let Some(obj) = value.as_object_mut() {
+        obj.insert("api_key".to_owned(), api_key.into());
+        obj.insert("site_id".to_owned(), site_id.into());
+        if let Some(secret) = secret_key {
+            obj.insert("secret_key".to_owned(), secret.into());
+        }
         let ours = format!("cinetpay-uniffi/{}", cinetpay::VERSION);
         let info = match obj.get("app_info").and_then(Value::as_str) {
             Some(theirs) if !theirs.trim().is_empty() => format!("{ours} {theirs}"),
@@ -492,11 +495,20 @@ impl Client {
 
 #[uniffi::export]
 impl Client {
-    /// A client, after the core checked every setting. Does no I/O.
-    #[uniffi::constructor]
-    pub fn new(settings: ClientSettings) -> Result<Arc<Self>, CinetPayError> {
+    /// A client, after the core checked every setting. Does no I/O. `api_key` and `site_id`
+    /// come from the back-office (menu Intégration), `secret_key` (the back-office Secret Key,
+    /// not the apikey) verifies notifications. Never embed them in a mobile app: the app asks
+    /// the merchant's server, which uses this SDK, for the payment_url.
+    #[uniffi::constructor(default(secret_key = None, options = None))]
+    pub fn new(
+        api_key: String,
+        site_id: String,
+        secret_key: Option<String>,
+        options: Option<ClientOptions>,
+    ) -> Result<Arc<Self>, CinetPayError> {
         guard(|| {
-            let settings = settings_json(&settings)?;
+            let options = options.unwrap_or_default();
+            let settings = settings_json(api_key, site_id, secret_key, &options)?;
             Ok(Arc::new(Client {
                 inner: bridge::client_from_settings(&settings, false)?,
             }))
@@ -616,17 +628,20 @@ pub fn sdk_version() -> String {
 mod tests {
     use super::*;
 
-    fn settings() -> ClientSettings {
-        ClientSettings {
-            api_key: "k-0000000000".into(),
-            site_id: "1".into(),
-            secret_key: Some("s3cret".into()),
+    fn options() -> ClientOptions {
+        ClientOptions {
             base_url: Some("http://127.0.0.1:9".into()),
-            timeout_ms: None,
-            connect_timeout_ms: None,
-            max_retries: None,
-            app_info: None,
+            ..ClientOptions::default()
         }
+    }
+
+    fn client_with(options: ClientOptions) -> Result<Arc<Client>, CinetPayError> {
+        Client::new(
+            "k-0000000000".into(),
+            "1".into(),
+            Some("s3cret".into()),
+            Some(options),
+        )
     }
 
     fn request() -> PaymentRequest {
@@ -679,7 +694,7 @@ mod tests {
         assert_eq!(value["lock_phone_number"], false);
         assert_eq!(value["invoice_data"], json!({"Label": "Value"}));
         // The core accepts it (validation only, no I/O).
-        let client = Client::new(settings()).expect("client");
+        let client = client_with(options()).expect("client");
         bridge::prepare(&client.inner, "init_payment", &value).expect("valid");
     }
 
@@ -691,13 +706,13 @@ mod tests {
         r.lock_phone_number = None;
         let value = to_value(&r).expect("json");
         assert!(value["channels"].is_null() && value["invoice_data"].is_null());
-        let client = Client::new(settings()).expect("client");
+        let client = client_with(options()).expect("client");
         bridge::prepare(&client.inner, "init_payment", &value).expect("valid");
     }
 
     #[test]
     fn a_bad_request_is_a_validation_error_naming_the_field_before_anything_is_sent() {
-        let client = Client::new(settings()).expect("client");
+        let client = client_with(options()).expect("client");
         let mut r = request();
         r.amount = 102;
         let e = run(client.init_payment(r)).expect_err("amount");
@@ -767,25 +782,26 @@ mod tests {
 
     #[test]
     fn settings_go_to_the_core_which_names_the_bad_one() {
-        let json = settings_json(&settings()).expect("json");
+        let json =
+            settings_json("k-0000000000".into(), "1".into(), None, &options()).expect("json");
         assert_eq!(json["api_key"], "k-0000000000");
-        assert!(json["timeout_ms"].is_null());
-        let mut s = settings();
+        assert!(json["timeout_ms"].is_null() && json.get("secret_key").is_none());
+        let mut s = options();
         s.app_info = Some("myshop/1.2".into());
-        let client = Client::new(s).expect("client");
+        let client = client_with(s).expect("client");
         assert!(
             client.user_agent().contains("cinetpay-uniffi/")
                 && client.user_agent().ends_with("myshop/1.2"),
             "{}",
             client.user_agent()
         );
-        let mut s = settings();
+        let mut s = options();
         s.max_retries = Some(1000);
-        let e = Client::new(s).err().expect("max_retries");
+        let e = client_with(s).err().expect("max_retries");
         assert_eq!(e.field(), Some("max_retries"));
-        let mut s = settings();
+        let mut s = options();
         s.timeout_ms = Some(0);
-        let e = Client::new(s).err().expect("timeout");
+        let e = client_with(s).err().expect("timeout");
         assert!(matches!(e, CinetPayError::Validation { .. }), "{e:?}");
     }
 
@@ -799,7 +815,7 @@ mod tests {
             lookup_json(&PaymentLookup::Token { token: "t".into() }),
             json!({"token": "t"})
         );
-        let client = Client::new(settings()).expect("client");
+        let client = client_with(options()).expect("client");
         let form = HashMap::from([
             ("cpm_site_id".to_owned(), "1".to_owned()),
             ("cpm_trans_id".to_owned(), "T".to_owned()),
@@ -838,7 +854,7 @@ mod tests {
     #[test]
     #[allow(clippy::panic)]
     fn a_panic_in_a_sent_call_is_an_internal_error() {
-        let client = Client::new(settings()).expect("client");
+        let client = client_with(options()).expect("client");
         let e = run(client.call(bridge::PANIC_FOR_TESTS, json!({}))).expect_err("panic");
         assert!(matches!(e, CinetPayError::Internal { .. }), "{e:?}");
         assert_eq!(e.code(), "internal");

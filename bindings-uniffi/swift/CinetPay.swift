@@ -709,14 +709,20 @@ open class Client: ClientProtocol, @unchecked Sendable {
         return try! rustCall { uniffi_cinetpay_uniffi_fn_clone_client(self.handle, $0) }
     }
     /**
-     * A client, after the core checked every setting. Does no I/O.
+     * A client, after the core checked every setting. Does no I/O. `api_key` and `site_id`
+     * come from the back-office (menu Intégration), `secret_key` (the back-office Secret Key,
+     * not the apikey) verifies notifications. Never embed them in a mobile app: the app asks
+     * the merchant's server, which uses this SDK, for the payment_url.
      */
-public convenience init(settings: ClientSettings)throws  {
+public convenience init(apiKey: String, siteId: String, secretKey: String? = nil, options: ClientOptions? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeCinetPayError_lift) {
         uniffiCallStatus in
     uniffi_cinetpay_uniffi_fn_constructor_client_new(
-        FfiConverterTypeClientSettings_lower(settings),uniffiCallStatus
+        FfiConverterString.lower(apiKey),
+        FfiConverterString.lower(siteId),
+        FfiConverterOptionString.lower(secretKey),
+        FfiConverterOptionTypeClientOptions.lower(options),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -906,23 +912,11 @@ public func FfiConverterTypeClient_lower(_ value: Client) -> UInt64 {
 
 
 /**
- * The settings of a [`Client`]: the core's one settings schema (`cinetpay::settings`), checked
- * by the core.
+ * The options of a [`Client`], beside its credentials: the rest of the core's one settings
+ * schema (`cinetpay::settings`), checked by the core. It holds no key on purpose: Kotlin's data
+ * classes and Swift's structs print every field, and a key must never be printed.
  */
-public struct ClientSettings: Equatable, Hashable {
-    /**
-     * The apikey from the back-office (menu Intégration). Never embed it in a mobile app: the
-     * app asks the merchant's server, which uses this SDK, for the payment_url.
-     */
-    public var apiKey: String
-    /**
-     * The site_id from the back-office.
-     */
-    public var siteId: String
-    /**
-     * The back-office Secret Key, to verify notifications (never the apikey).
-     */
-    public var secretKey: String?
+public struct ClientOptions: Equatable, Hashable {
     /**
      * The API's base URL (CinetPay's by default; `http://` only for loopback hosts).
      */
@@ -948,16 +942,6 @@ public struct ClientSettings: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * The apikey from the back-office (menu Intégration). Never embed it in a mobile app: the
-         * app asks the merchant's server, which uses this SDK, for the payment_url.
-         */apiKey: String, 
-        /**
-         * The site_id from the back-office.
-         */siteId: String, 
-        /**
-         * The back-office Secret Key, to verify notifications (never the apikey).
-         */secretKey: String? = nil, 
-        /**
          * The API's base URL (CinetPay's by default; `http://` only for loopback hosts).
          */baseUrl: String? = nil, 
         /**
@@ -972,9 +956,6 @@ public struct ClientSettings: Equatable, Hashable {
         /**
          * Your application's product token, appended to the User-Agent (`myshop/1.2`).
          */appInfo: String? = nil) {
-        self.apiKey = apiKey
-        self.siteId = siteId
-        self.secretKey = secretKey
         self.baseUrl = baseUrl
         self.timeoutMs = timeoutMs
         self.connectTimeoutMs = connectTimeoutMs
@@ -988,19 +969,16 @@ public struct ClientSettings: Equatable, Hashable {
 }
 
 #if compiler(>=6)
-extension ClientSettings: Sendable {}
+extension ClientOptions: Sendable {}
 #endif
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeClientSettings: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClientSettings {
+public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClientOptions {
         return
-            try ClientSettings(
-                apiKey: FfiConverterString.read(from: &buf), 
-                siteId: FfiConverterString.read(from: &buf), 
-                secretKey: FfiConverterOptionString.read(from: &buf), 
+            try ClientOptions(
                 baseUrl: FfiConverterOptionString.read(from: &buf), 
                 timeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
                 connectTimeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
@@ -1009,10 +987,7 @@ public struct FfiConverterTypeClientSettings: FfiConverterRustBuffer {
         )
     }
 
-    public static func write(_ value: ClientSettings, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.apiKey, into: &buf)
-        FfiConverterString.write(value.siteId, into: &buf)
-        FfiConverterOptionString.write(value.secretKey, into: &buf)
+    public static func write(_ value: ClientOptions, into buf: inout [UInt8]) {
         FfiConverterOptionString.write(value.baseUrl, into: &buf)
         FfiConverterOptionUInt64.write(value.timeoutMs, into: &buf)
         FfiConverterOptionUInt64.write(value.connectTimeoutMs, into: &buf)
@@ -1025,15 +1000,15 @@ public struct FfiConverterTypeClientSettings: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeClientSettings_lift(_ buf: RustBuffer) throws -> ClientSettings {
-    return try FfiConverterTypeClientSettings.lift(buf)
+public func FfiConverterTypeClientOptions_lift(_ buf: RustBuffer) throws -> ClientOptions {
+    return try FfiConverterTypeClientOptions.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeClientSettings_lower(_ value: ClientSettings) -> RustBuffer {
-    return FfiConverterTypeClientSettings.lower(value)
+public func FfiConverterTypeClientOptions_lower(_ value: ClientOptions) -> RustBuffer {
+    return FfiConverterTypeClientOptions.lower(value)
 }
 
 
@@ -2466,6 +2441,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeClientOptions: FfiConverterRustBuffer {
+    typealias SwiftType = ClientOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeClientOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeClientOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionDictionaryStringString: FfiConverterRustBuffer {
     typealias SwiftType = [String: String]?
 
@@ -2664,7 +2663,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_cinetpay_uniffi_checksum_method_client_verify_notification() != 41188) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cinetpay_uniffi_checksum_constructor_client_new() != 5754) {
+    if (uniffi_cinetpay_uniffi_checksum_constructor_client_new() != 56667) {
         return InitializationResult.apiChecksumMismatch
     }
 

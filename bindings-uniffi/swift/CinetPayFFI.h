@@ -255,7 +255,7 @@ void uniffi_cinetpay_uniffi_fn_free_client(uint64_t handle, RustCallStatus *_Non
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CINETPAY_UNIFFI_FN_CONSTRUCTOR_CLIENT_NEW
 #define UNIFFI_FFIDEF_UNIFFI_CINETPAY_UNIFFI_FN_CONSTRUCTOR_CLIENT_NEW
-uint64_t uniffi_cinetpay_uniffi_fn_constructor_client_new(RustBuffer settings, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_cinetpay_uniffi_fn_constructor_client_new(RustBuffer api_key, RustBuffer site_id, RustBuffer secret_key, RustBuffer options, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CINETPAY_UNIFFI_FN_METHOD_CLIENT_BASE_URL

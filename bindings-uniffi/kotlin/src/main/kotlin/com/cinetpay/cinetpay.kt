@@ -730,7 +730,7 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_cinetpay_uniffi_fn_free_client(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_cinetpay_uniffi_fn_constructor_client_new(`settings`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_cinetpay_uniffi_fn_constructor_client_new(`apiKey`: RustBuffer.ByValue,`siteId`: RustBuffer.ByValue,`secretKey`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_cinetpay_uniffi_fn_method_client_base_url(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -908,7 +908,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_cinetpay_uniffi_checksum_method_client_verify_notification() and 0xFFFF) != 41188) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_cinetpay_uniffi_checksum_constructor_client_new() and 0xFFFF) != 5754) {
+    if ((lib.uniffi_cinetpay_uniffi_checksum_constructor_client_new() and 0xFFFF) != 56667) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -1484,15 +1484,21 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         this.cleanable = null
     }
     /**
-     * A client, after the core checked every setting. Does no I/O.
+     * A client, after the core checked every setting. Does no I/O. `api_key` and `site_id`
+     * come from the back-office (menu Intégration), `secret_key` (the back-office Secret Key,
+     * not the apikey) verifies notifications. Never embed them in a mobile app: the app asks
+     * the merchant's server, which uses this SDK, for the payment_url.
      */
-    constructor(`settings`: ClientSettings) :
+    constructor(`apiKey`: kotlin.String, `siteId`: kotlin.String, `secretKey`: kotlin.String? = null, `options`: ClientOptions? = null) :
         this(UniffiWithHandle, 
     uniffiRustCallWithError(CinetPayException) { _status ->
     UniffiLib.uniffi_cinetpay_uniffi_fn_constructor_client_new(
     
         
-        FfiConverterTypeClientSettings.lower(`settings`),_status)
+        FfiConverterString.lower(`apiKey`),
+        FfiConverterString.lower(`siteId`),
+        FfiConverterOptionalString.lower(`secretKey`),
+        FfiConverterOptionalTypeClientOptions.lower(`options`),_status)
 }
     )
 
@@ -1779,26 +1785,11 @@ public object FfiConverterTypeClient: FfiConverter<Client, Long> {
 
 
 /**
- * The settings of a [`Client`]: the core's one settings schema (`cinetpay::settings`), checked
- * by the core.
+ * The options of a [`Client`], beside its credentials: the rest of the core's one settings
+ * schema (`cinetpay::settings`), checked by the core. It holds no key on purpose: Kotlin's data
+ * classes and Swift's structs print every field, and a key must never be printed.
  */
-data class ClientSettings (
-    /**
-     * The apikey from the back-office (menu Intégration). Never embed it in a mobile app: the
-     * app asks the merchant's server, which uses this SDK, for the payment_url.
-     */
-    var `apiKey`: kotlin.String
-    , 
-    /**
-     * The site_id from the back-office.
-     */
-    var `siteId`: kotlin.String
-    , 
-    /**
-     * The back-office Secret Key, to verify notifications (never the apikey).
-     */
-    var `secretKey`: kotlin.String? = null 
-    , 
+data class ClientOptions (
     /**
      * The API's base URL (CinetPay's by default; `http://` only for loopback hosts).
      */
@@ -1836,12 +1827,9 @@ data class ClientSettings (
 /**
  * @suppress
  */
-public object FfiConverterTypeClientSettings: FfiConverterRustBuffer<ClientSettings> {
-    override fun read(buf: ByteBuffer): ClientSettings {
-        return ClientSettings(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterOptionalString.read(buf),
+public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOptions> {
+    override fun read(buf: ByteBuffer): ClientOptions {
+        return ClientOptions(
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalULong.read(buf),
             FfiConverterOptionalULong.read(buf),
@@ -1850,10 +1838,7 @@ public object FfiConverterTypeClientSettings: FfiConverterRustBuffer<ClientSetti
         )
     }
 
-    override fun allocationSize(value: ClientSettings) = (
-            FfiConverterString.allocationSize(value.`apiKey`) +
-            FfiConverterString.allocationSize(value.`siteId`) +
-            FfiConverterOptionalString.allocationSize(value.`secretKey`) +
+    override fun allocationSize(value: ClientOptions) = (
             FfiConverterOptionalString.allocationSize(value.`baseUrl`) +
             FfiConverterOptionalULong.allocationSize(value.`timeoutMs`) +
             FfiConverterOptionalULong.allocationSize(value.`connectTimeoutMs`) +
@@ -1861,10 +1846,7 @@ public object FfiConverterTypeClientSettings: FfiConverterRustBuffer<ClientSetti
             FfiConverterOptionalString.allocationSize(value.`appInfo`)
     )
 
-    override fun write(value: ClientSettings, buf: ByteBuffer) {
-            FfiConverterString.write(value.`apiKey`, buf)
-            FfiConverterString.write(value.`siteId`, buf)
-            FfiConverterOptionalString.write(value.`secretKey`, buf)
+    override fun write(value: ClientOptions, buf: ByteBuffer) {
             FfiConverterOptionalString.write(value.`baseUrl`, buf)
             FfiConverterOptionalULong.write(value.`timeoutMs`, buf)
             FfiConverterOptionalULong.write(value.`connectTimeoutMs`, buf)
@@ -3441,6 +3423,38 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
         } else {
             buf.put(1)
             FfiConverterString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeClientOptions: FfiConverterRustBuffer<ClientOptions?> {
+    override fun read(buf: ByteBuffer): ClientOptions? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeClientOptions.read(buf)
+    }
+
+    override fun allocationSize(value: ClientOptions?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeClientOptions.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ClientOptions?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeClientOptions.write(value, buf)
         }
     }
 }

@@ -60,7 +60,7 @@ class ClientTest {
     @BeforeAll
     fun start() {
         url = startEmulator()
-        client = Client(settings())
+        client = newClient()
     }
 
     @AfterAll
@@ -72,8 +72,8 @@ class ClientTest {
         }
     }
 
-    private fun settings(apiKey: String = API_KEY, baseUrl: String = url) =
-        ClientSettings(apiKey = apiKey, siteId = SITE_ID, secretKey = SECRET, baseUrl = baseUrl)
+    private fun newClient(apiKey: String = API_KEY, options: ClientOptions = ClientOptions(baseUrl = url)) =
+        Client(apiKey, SITE_ID, SECRET, options)
 
     private fun request(id: String = uniqueId(), amount: Long = 2500) = PaymentRequest(
         transactionId = id,
@@ -147,14 +147,14 @@ class ClientTest {
     @Test
     fun `bad settings are a Validation exception naming the setting`() {
         val e = assertFailsWith<CinetPayException.Validation> {
-            Client(ClientSettings(apiKey = API_KEY, siteId = SITE_ID, baseUrl = url, maxRetries = 1000u))
+            Client(API_KEY, SITE_ID, options = ClientOptions(baseUrl = url, maxRetries = 1000u))
         }
         assertEquals("max_retries", e.field)
     }
 
     @Test
     fun `an unknown apikey is an Authentication exception from the emulator`(): Unit = runBlocking {
-        Client(settings(apiKey = "wrong-apikey-00000000000000000001")).use { wrong ->
+        newClient(apiKey = "wrong-apikey-00000000000000000001").use { wrong ->
             val e = assertFailsWith<CinetPayException.Authentication> { wrong.initPayment(request()) }
             assertTrue(e.code in setOf("auth_not_found", "site_id_not_valid"), e.code)
             assertNotNull(e.httpStatus)
@@ -165,7 +165,7 @@ class ClientTest {
     @Test
     fun `a closed port is a Network exception, not sent`(): Unit = runBlocking {
         val port = ServerSocket(0).use { it.localPort }
-        Client(settings(baseUrl = "http://127.0.0.1:$port").copy(maxRetries = 0u)).use { closed ->
+        newClient(options = ClientOptions(baseUrl = "http://127.0.0.1:$port", maxRetries = 0u)).use { closed ->
             val e = assertFailsWith<CinetPayException.Network> { closed.initPayment(request()) }
             assertEquals("network", e.code)
             assertEquals(false, e.requestSent)
@@ -187,7 +187,7 @@ class ClientTest {
 
     @Test
     fun `throttling is a RateLimit exception`(): Unit = runBlocking {
-        Client(settings(baseUrl = startEmulator("--rate-limit", "1"))).use { limited ->
+        newClient(options = ClientOptions(baseUrl = startEmulator("--rate-limit", "1"))).use { limited ->
             val e = assertFailsWith<CinetPayException.RateLimit> {
                 repeat(5) { limited.initPayment(request()) }
             }
@@ -199,12 +199,12 @@ class ClientTest {
     @Test
     fun `no answer in time is a Timeout exception, sent, and a cancelled call leaves the client usable`(): Unit = runBlocking {
         val slowUrl = startEmulator("--init-delay-ms", "1500")
-        Client(settings(baseUrl = slowUrl).copy(timeoutMs = 200uL)).use { slow ->
+        newClient(options = ClientOptions(baseUrl = slowUrl, timeoutMs = 200uL)).use { slow ->
             val e = assertFailsWith<CinetPayException.Timeout> { slow.initPayment(request()) }
             assertEquals("timeout", e.code)
             assertEquals(true, e.requestSent)
         }
-        Client(settings(baseUrl = slowUrl)).use { patient ->
+        newClient(options = ClientOptions(baseUrl = slowUrl)).use { patient ->
             // The coroutine is cancelled while the call waits: the Rust task is aborted.
             assertNull(withTimeoutOrNull(100) { patient.initPayment(request()) })
             val link = patient.initPayment(request())
@@ -214,7 +214,7 @@ class ClientTest {
 
     @Test
     fun `a closed client refuses calls`(): Unit = runBlocking {
-        val own = Client(settings())
+        val own = newClient()
         own.initPayment(request())
         own.close()
         assertFailsWith<IllegalStateException> { own.initPayment(request()) }
@@ -283,6 +283,13 @@ class ClientTest {
             assertEquals(links[i].paymentToken, stored.getString("payment_token"), id)
             assertEquals(amount, stored.getLong("amount"), id)
         }
+    }
+
+    @Test
+    fun `nothing printable holds a key`() {
+        val options = ClientOptions(baseUrl = url, appInfo = "shop/1")
+        assertTrue(API_KEY !in options.toString() && SECRET !in options.toString(), options.toString())
+        assertTrue(API_KEY !in client.toString() && SECRET !in client.toString(), client.toString())
     }
 
     @Test
