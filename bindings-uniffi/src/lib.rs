@@ -55,6 +55,34 @@ pub struct ClientOptions {
     pub app_info: Option<String>,
 }
 
+/// One line of `invoice_data`: a list of these keeps the order the merchant gave, which a map
+/// would not.
+#[derive(Debug, Clone, uniffi::Record, Serialize)]
+pub struct InvoiceEntry {
+    /// The label shown on the checkout page.
+    pub label: String,
+    /// Its value.
+    pub value: String,
+}
+
+/// `invoice_data` as CinetPay's JSON object, its entries in the given order.
+fn invoice_as_object<S: serde::Serializer>(
+    entries: &Option<Vec<InvoiceEntry>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    match entries {
+        None => serializer.serialize_none(),
+        Some(entries) => {
+            let mut map = serializer.serialize_map(Some(entries.len()))?;
+            for entry in entries {
+                map.serialize_entry(&entry.label, &entry.value)?;
+            }
+            map.end()
+        }
+    }
+}
+
 /// A payment to initialise: CinetPay's fields, under CinetPay's names. `apikey` and `site_id`
 /// come from the client.
 #[derive(Debug, Clone, uniffi::Record, Serialize)]
@@ -80,9 +108,10 @@ pub struct PaymentRequest {
     /// Your own data, returned with the status.
     #[uniffi(default = None)]
     pub metadata: Option<String>,
-    /// Up to three label/value pairs shown on the checkout page.
+    /// Up to three label/value pairs shown on the checkout page, in this order.
     #[uniffi(default = None)]
-    pub invoice_data: Option<HashMap<String, String>>,
+    #[serde(serialize_with = "invoice_as_object")]
+    pub invoice_data: Option<Vec<InvoiceEntry>>,
     /// Whether the customer may not change `customer_phone_number`.
     #[uniffi(default = None)]
     pub lock_phone_number: Option<bool>,
@@ -569,18 +598,25 @@ impl Client {
     }
 
     /// The notify_url handler's flow: verifies the notification, asks CinetPay for the payment's
-    /// state, and compares it with the order's amount and currency when given.
-    #[uniffi::method(default(expected_amount = None, expected_currency = None))]
+    /// state, and compares it with the order's amount and currency when given. `order_unknown`:
+    /// the shop has no order with this transaction_id, so the outcome is `failed`, never `paid`.
+    #[uniffi::method(default(
+        expected_amount = None,
+        expected_currency = None,
+        order_unknown = false
+    ))]
     pub async fn handle_notification(
         &self,
         form: HashMap<String, String>,
         x_token: Option<String>,
         expected_amount: Option<i64>,
         expected_currency: Option<String>,
+        order_unknown: bool,
     ) -> Result<NotificationOutcome, CinetPayError> {
         let mut input = notification_input(form, x_token);
         input.insert("expected_amount".to_owned(), expected_amount.into());
         input.insert("expected_currency".to_owned(), expected_currency.into());
+        input.insert("order_unknown".to_owned(), order_unknown.into());
         from_value(
             self.call("handle_notification", Value::Object(input))
                 .await?,
@@ -655,7 +691,14 @@ mod tests {
             channels: Some("ALL".into()),
             lang: Some("fr".into()),
             metadata: Some("m".into()),
-            invoice_data: Some(HashMap::from([("Label".into(), "Value".into())])),
+            invoice_data: Some(
+                [("Zeta", "1"), ("Alpha", "2")]
+                    .map(|(label, value)| InvoiceEntry {
+                        label: label.into(),
+                        value: value.into(),
+                    })
+                    .to_vec(),
+            ),
             lock_phone_number: Some(false),
             alternative_currency: Some("EUR".into()),
             customer_id: Some("c".into()),
@@ -692,7 +735,11 @@ mod tests {
         assert_eq!(keys, expected);
         assert_eq!(value["amount"], 100);
         assert_eq!(value["lock_phone_number"], false);
-        assert_eq!(value["invoice_data"], json!({"Label": "Value"}));
+        // In the given order, not sorted.
+        assert_eq!(
+            value["invoice_data"].to_string(),
+            r#"{"Zeta":"1","Alpha":"2"}"#
+        );
         // The core accepts it (validation only, no I/O).
         let client = client_with(options()).expect("client");
         bridge::prepare(&client.inner, "init_payment", &value).expect("valid");

@@ -633,9 +633,10 @@ public protocol ClientProtocol: AnyObject, Sendable {
     
     /**
      * The notify_url handler's flow: verifies the notification, asks CinetPay for the payment's
-     * state, and compares it with the order's amount and currency when given.
+     * state, and compares it with the order's amount and currency when given. `order_unknown`:
+     * the shop has no order with this transaction_id, so the outcome is `failed`, never `paid`.
      */
-    func handleNotification(form: [String: String], xToken: String?, expectedAmount: Int64?, expectedCurrency: String?) async throws  -> NotificationOutcome
+    func handleNotification(form: [String: String], xToken: String?, expectedAmount: Int64?, expectedCurrency: String?, orderUnknown: Bool) async throws  -> NotificationOutcome
     
     /**
      * Initialises a payment and returns its checkout link. A request refused by a local rule
@@ -773,14 +774,15 @@ open func checkPayment(lookup: PaymentLookup)async throws  -> PaymentStatus  {
     
     /**
      * The notify_url handler's flow: verifies the notification, asks CinetPay for the payment's
-     * state, and compares it with the order's amount and currency when given.
+     * state, and compares it with the order's amount and currency when given. `order_unknown`:
+     * the shop has no order with this transaction_id, so the outcome is `failed`, never `paid`.
      */
-open func handleNotification(form: [String: String], xToken: String?, expectedAmount: Int64? = nil, expectedCurrency: String? = nil)async throws  -> NotificationOutcome  {
+open func handleNotification(form: [String: String], xToken: String?, expectedAmount: Int64? = nil, expectedCurrency: String? = nil, orderUnknown: Bool = false)async throws  -> NotificationOutcome  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_cinetpay_uniffi_fn_method_client_handle_notification(
-                        self.uniffiCloneHandle(),FfiConverterDictionaryStringString.lower(form),FfiConverterOptionString.lower(xToken),FfiConverterOptionInt64.lower(expectedAmount),FfiConverterOptionString.lower(expectedCurrency)
+                        self.uniffiCloneHandle(),FfiConverterDictionaryStringString.lower(form),FfiConverterOptionString.lower(xToken),FfiConverterOptionInt64.lower(expectedAmount),FfiConverterOptionString.lower(expectedCurrency),FfiConverterBool.lower(orderUnknown)
                 )
             },
             pollFunc: ffi_cinetpay_uniffi_rust_future_poll_rust_buffer,
@@ -1009,6 +1011,76 @@ public func FfiConverterTypeClientOptions_lift(_ buf: RustBuffer) throws -> Clie
 #endif
 public func FfiConverterTypeClientOptions_lower(_ value: ClientOptions) -> RustBuffer {
     return FfiConverterTypeClientOptions.lower(value)
+}
+
+
+/**
+ * One line of `invoice_data`: a list of these keeps the order the merchant gave, which a map
+ * would not.
+ */
+public struct InvoiceEntry: Equatable, Hashable {
+    /**
+     * The label shown on the checkout page.
+     */
+    public var label: String
+    /**
+     * Its value.
+     */
+    public var value: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The label shown on the checkout page.
+         */label: String, 
+        /**
+         * Its value.
+         */value: String) {
+        self.label = label
+        self.value = value
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension InvoiceEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInvoiceEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InvoiceEntry {
+        return
+            try InvoiceEntry(
+                label: FfiConverterString.read(from: &buf), 
+                value: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: InvoiceEntry, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.label, into: &buf)
+        FfiConverterString.write(value.value, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInvoiceEntry_lift(_ buf: RustBuffer) throws -> InvoiceEntry {
+    return try FfiConverterTypeInvoiceEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInvoiceEntry_lower(_ value: InvoiceEntry) -> RustBuffer {
+    return FfiConverterTypeInvoiceEntry.lower(value)
 }
 
 
@@ -1242,9 +1314,9 @@ public struct PaymentRequest: Equatable, Hashable {
      */
     public var metadata: String?
     /**
-     * Up to three label/value pairs shown on the checkout page.
+     * Up to three label/value pairs shown on the checkout page, in this order.
      */
-    public var invoiceData: [String: String]?
+    public var invoiceData: [InvoiceEntry]?
     /**
      * Whether the customer may not change `customer_phone_number`.
      */
@@ -1325,8 +1397,8 @@ public struct PaymentRequest: Equatable, Hashable {
          * Your own data, returned with the status.
          */metadata: String? = nil, 
         /**
-         * Up to three label/value pairs shown on the checkout page.
-         */invoiceData: [String: String]? = nil, 
+         * Up to three label/value pairs shown on the checkout page, in this order.
+         */invoiceData: [InvoiceEntry]? = nil, 
         /**
          * Whether the customer may not change `customer_phone_number`.
          */lockPhoneNumber: Bool? = nil, 
@@ -1412,7 +1484,7 @@ public struct FfiConverterTypePaymentRequest: FfiConverterRustBuffer {
                 channels: FfiConverterOptionString.read(from: &buf), 
                 lang: FfiConverterOptionString.read(from: &buf), 
                 metadata: FfiConverterOptionString.read(from: &buf), 
-                invoiceData: FfiConverterOptionDictionaryStringString.read(from: &buf), 
+                invoiceData: FfiConverterOptionSequenceTypeInvoiceEntry.read(from: &buf), 
                 lockPhoneNumber: FfiConverterOptionBool.read(from: &buf), 
                 alternativeCurrency: FfiConverterOptionString.read(from: &buf), 
                 customerId: FfiConverterOptionString.read(from: &buf), 
@@ -1438,7 +1510,7 @@ public struct FfiConverterTypePaymentRequest: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.channels, into: &buf)
         FfiConverterOptionString.write(value.lang, into: &buf)
         FfiConverterOptionString.write(value.metadata, into: &buf)
-        FfiConverterOptionDictionaryStringString.write(value.invoiceData, into: &buf)
+        FfiConverterOptionSequenceTypeInvoiceEntry.write(value.invoiceData, into: &buf)
         FfiConverterOptionBool.write(value.lockPhoneNumber, into: &buf)
         FfiConverterOptionString.write(value.alternativeCurrency, into: &buf)
         FfiConverterOptionString.write(value.customerId, into: &buf)
@@ -2465,8 +2537,8 @@ fileprivate struct FfiConverterOptionTypeClientOptions: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionDictionaryStringString: FfiConverterRustBuffer {
-    typealias SwiftType = [String: String]?
+fileprivate struct FfiConverterOptionSequenceTypeInvoiceEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [InvoiceEntry]?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -2474,13 +2546,13 @@ fileprivate struct FfiConverterOptionDictionaryStringString: FfiConverterRustBuf
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterDictionaryStringString.write(value, into: &buf)
+        FfiConverterSequenceTypeInvoiceEntry.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterDictionaryStringString.read(from: &buf)
+        case 1: return try FfiConverterSequenceTypeInvoiceEntry.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -2506,6 +2578,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeInvoiceEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [InvoiceEntry]
+
+    public static func write(_ value: [InvoiceEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeInvoiceEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [InvoiceEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [InvoiceEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeInvoiceEntry.read(from: &buf))
         }
         return seq
     }
@@ -2645,7 +2742,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_cinetpay_uniffi_checksum_method_client_check_payment() != 58911) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_cinetpay_uniffi_checksum_method_client_handle_notification() != 37401) {
+    if (uniffi_cinetpay_uniffi_checksum_method_client_handle_notification() != 20115) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cinetpay_uniffi_checksum_method_client_init_payment() != 32426) {

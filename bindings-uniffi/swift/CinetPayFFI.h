@@ -270,7 +270,7 @@ uint64_t uniffi_cinetpay_uniffi_fn_method_client_check_payment(uint64_t ptr, Rus
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CINETPAY_UNIFFI_FN_METHOD_CLIENT_HANDLE_NOTIFICATION
 #define UNIFFI_FFIDEF_UNIFFI_CINETPAY_UNIFFI_FN_METHOD_CLIENT_HANDLE_NOTIFICATION
-uint64_t uniffi_cinetpay_uniffi_fn_method_client_handle_notification(uint64_t ptr, RustBuffer form, RustBuffer x_token, RustBuffer expected_amount, RustBuffer expected_currency
+uint64_t uniffi_cinetpay_uniffi_fn_method_client_handle_notification(uint64_t ptr, RustBuffer form, RustBuffer x_token, RustBuffer expected_amount, RustBuffer expected_currency, int8_t order_unknown
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CINETPAY_UNIFFI_FN_METHOD_CLIENT_INIT_PAYMENT

@@ -736,7 +736,7 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_cinetpay_uniffi_fn_method_client_check_payment(`ptr`: Long,`lookup`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_cinetpay_uniffi_fn_method_client_handle_notification(`ptr`: Long,`form`: RustBuffer.ByValue,`xToken`: RustBuffer.ByValue,`expectedAmount`: RustBuffer.ByValue,`expectedCurrency`: RustBuffer.ByValue,
+    external fun uniffi_cinetpay_uniffi_fn_method_client_handle_notification(`ptr`: Long,`form`: RustBuffer.ByValue,`xToken`: RustBuffer.ByValue,`expectedAmount`: RustBuffer.ByValue,`expectedCurrency`: RustBuffer.ByValue,`orderUnknown`: Byte,
     ): Long
     external fun uniffi_cinetpay_uniffi_fn_method_client_init_payment(`ptr`: Long,`request`: RustBuffer.ByValue,
     ): Long
@@ -890,7 +890,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_cinetpay_uniffi_checksum_method_client_check_payment() and 0xFFFF) != 58911) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_cinetpay_uniffi_checksum_method_client_handle_notification() and 0xFFFF) != 37401) {
+    if ((lib.uniffi_cinetpay_uniffi_checksum_method_client_handle_notification() and 0xFFFF) != 20115) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_cinetpay_uniffi_checksum_method_client_init_payment() and 0xFFFF) != 32426) {
@@ -1421,9 +1421,10 @@ public interface ClientInterface {
     
     /**
      * The notify_url handler's flow: verifies the notification, asks CinetPay for the payment's
-     * state, and compares it with the order's amount and currency when given.
+     * state, and compares it with the order's amount and currency when given. `order_unknown`:
+     * the shop has no order with this transaction_id, so the outcome is `failed`, never `paid`.
      */
-    suspend fun `handleNotification`(`form`: Map<kotlin.String, kotlin.String>, `xToken`: kotlin.String?, `expectedAmount`: kotlin.Long? = null, `expectedCurrency`: kotlin.String? = null): NotificationOutcome
+    suspend fun `handleNotification`(`form`: Map<kotlin.String, kotlin.String>, `xToken`: kotlin.String?, `expectedAmount`: kotlin.Long? = null, `expectedCurrency`: kotlin.String? = null, `orderUnknown`: kotlin.Boolean = false): NotificationOutcome
     
     /**
      * Initialises a payment and returns its checkout link. A request refused by a local rule
@@ -1622,11 +1623,12 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     
     /**
      * The notify_url handler's flow: verifies the notification, asks CinetPay for the payment's
-     * state, and compares it with the order's amount and currency when given.
+     * state, and compares it with the order's amount and currency when given. `order_unknown`:
+     * the shop has no order with this transaction_id, so the outcome is `failed`, never `paid`.
      */
     @Throws(CinetPayException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `handleNotification`(`form`: Map<kotlin.String, kotlin.String>, `xToken`: kotlin.String?, `expectedAmount`: kotlin.Long?, `expectedCurrency`: kotlin.String?) : NotificationOutcome {
+    override suspend fun `handleNotification`(`form`: Map<kotlin.String, kotlin.String>, `xToken`: kotlin.String?, `expectedAmount`: kotlin.Long?, `expectedCurrency`: kotlin.String?, `orderUnknown`: kotlin.Boolean) : NotificationOutcome {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_cinetpay_uniffi_fn_method_client_handle_notification(
@@ -1636,6 +1638,7 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         FfiConverterOptionalString.lower(`xToken`),
         FfiConverterOptionalLong.lower(`expectedAmount`),
         FfiConverterOptionalString.lower(`expectedCurrency`),
+        FfiConverterBoolean.lower(`orderUnknown`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_cinetpay_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -1858,6 +1861,54 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
 
 
 /**
+ * One line of `invoice_data`: a list of these keeps the order the merchant gave, which a map
+ * would not.
+ */
+data class InvoiceEntry (
+    /**
+     * The label shown on the checkout page.
+     */
+    var `label`: kotlin.String
+    , 
+    /**
+     * Its value.
+     */
+    var `value`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeInvoiceEntry: FfiConverterRustBuffer<InvoiceEntry> {
+    override fun read(buf: ByteBuffer): InvoiceEntry {
+        return InvoiceEntry(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: InvoiceEntry) = (
+            FfiConverterString.allocationSize(value.`label`) +
+            FfiConverterString.allocationSize(value.`value`)
+    )
+
+    override fun write(value: InvoiceEntry, buf: ByteBuffer) {
+            FfiConverterString.write(value.`label`, buf)
+            FfiConverterString.write(value.`value`, buf)
+    }
+}
+
+
+
+/**
  * What to do with a verified notification, after checking the payment with CinetPay.
  */
 data class NotificationOutcome (
@@ -2042,9 +2093,9 @@ data class PaymentRequest (
     var `metadata`: kotlin.String? = null 
     , 
     /**
-     * Up to three label/value pairs shown on the checkout page.
+     * Up to three label/value pairs shown on the checkout page, in this order.
      */
-    var `invoiceData`: Map<kotlin.String, kotlin.String>? = null 
+    var `invoiceData`: List<InvoiceEntry>? = null 
     , 
     /**
      * Whether the customer may not change `customer_phone_number`.
@@ -2130,7 +2181,7 @@ public object FfiConverterTypePaymentRequest: FfiConverterRustBuffer<PaymentRequ
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalMapStringString.read(buf),
+            FfiConverterOptionalSequenceTypeInvoiceEntry.read(buf),
             FfiConverterOptionalBoolean.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
@@ -2156,7 +2207,7 @@ public object FfiConverterTypePaymentRequest: FfiConverterRustBuffer<PaymentRequ
             FfiConverterOptionalString.allocationSize(value.`channels`) +
             FfiConverterOptionalString.allocationSize(value.`lang`) +
             FfiConverterOptionalString.allocationSize(value.`metadata`) +
-            FfiConverterOptionalMapStringString.allocationSize(value.`invoiceData`) +
+            FfiConverterOptionalSequenceTypeInvoiceEntry.allocationSize(value.`invoiceData`) +
             FfiConverterOptionalBoolean.allocationSize(value.`lockPhoneNumber`) +
             FfiConverterOptionalString.allocationSize(value.`alternativeCurrency`) +
             FfiConverterOptionalString.allocationSize(value.`customerId`) +
@@ -2181,7 +2232,7 @@ public object FfiConverterTypePaymentRequest: FfiConverterRustBuffer<PaymentRequ
             FfiConverterOptionalString.write(value.`channels`, buf)
             FfiConverterOptionalString.write(value.`lang`, buf)
             FfiConverterOptionalString.write(value.`metadata`, buf)
-            FfiConverterOptionalMapStringString.write(value.`invoiceData`, buf)
+            FfiConverterOptionalSequenceTypeInvoiceEntry.write(value.`invoiceData`, buf)
             FfiConverterOptionalBoolean.write(value.`lockPhoneNumber`, buf)
             FfiConverterOptionalString.write(value.`alternativeCurrency`, buf)
             FfiConverterOptionalString.write(value.`customerId`, buf)
@@ -3465,28 +3516,28 @@ public object FfiConverterOptionalTypeClientOptions: FfiConverterRustBuffer<Clie
 /**
  * @suppress
  */
-public object FfiConverterOptionalMapStringString: FfiConverterRustBuffer<Map<kotlin.String, kotlin.String>?> {
-    override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.String>? {
+public object FfiConverterOptionalSequenceTypeInvoiceEntry: FfiConverterRustBuffer<List<InvoiceEntry>?> {
+    override fun read(buf: ByteBuffer): List<InvoiceEntry>? {
         if (buf.get().toInt() == 0) {
             return null
         }
-        return FfiConverterMapStringString.read(buf)
+        return FfiConverterSequenceTypeInvoiceEntry.read(buf)
     }
 
-    override fun allocationSize(value: Map<kotlin.String, kotlin.String>?): ULong {
+    override fun allocationSize(value: List<InvoiceEntry>?): ULong {
         if (value == null) {
             return 1UL
         } else {
-            return 1UL + FfiConverterMapStringString.allocationSize(value)
+            return 1UL + FfiConverterSequenceTypeInvoiceEntry.allocationSize(value)
         }
     }
 
-    override fun write(value: Map<kotlin.String, kotlin.String>?, buf: ByteBuffer) {
+    override fun write(value: List<InvoiceEntry>?, buf: ByteBuffer) {
         if (value == null) {
             buf.put(0)
         } else {
             buf.put(1)
-            FfiConverterMapStringString.write(value, buf)
+            FfiConverterSequenceTypeInvoiceEntry.write(value, buf)
         }
     }
 }
@@ -3515,6 +3566,34 @@ public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.Str
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterString.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeInvoiceEntry: FfiConverterRustBuffer<List<InvoiceEntry>> {
+    override fun read(buf: ByteBuffer): List<InvoiceEntry> {
+        val len = buf.getInt()
+        return List<InvoiceEntry>(len) {
+            FfiConverterTypeInvoiceEntry.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<InvoiceEntry>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeInvoiceEntry.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<InvoiceEntry>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeInvoiceEntry.write(it, buf)
         }
     }
 }

@@ -132,6 +132,16 @@ class ClientTest {
     }
 
     @Test
+    fun `invoice data reaches CinetPay in the order given`(): Unit = runBlocking {
+        val id = uniqueId()
+        val entries = listOf(InvoiceEntry("Zeta", "1"), InvoiceEntry("Alpha", "2"), InvoiceEntry("Mid", "3"))
+        client.initPayment(request(id).copy(invoiceData = entries))
+        val stored = get("/_emulator/transaction?site_id=$SITE_ID&transaction_id=${enc(id)}")
+        val order = listOf("\"Zeta\"", "\"Alpha\"", "\"Mid\"").map { stored.indexOf(it) }
+        assertTrue(order.all { it >= 0 } && order == order.sorted(), stored)
+    }
+
+    @Test
     fun `a bad request is a Validation exception naming the field, and nothing is sent`(): Unit = runBlocking {
         val e = assertFailsWith<CinetPayException.Validation> { client.initPayment(request(amount = 102)) }
         assertEquals("validation_error", e.code)
@@ -258,6 +268,10 @@ class ClientTest {
         assertTrue(outcome.skippedChecks.isEmpty(), outcome.skippedChecks.toString())
         val wrongAmount = client.handleNotification(form, token, 5000L, "XOF")
         assertEquals("failed", wrongAmount.outcome)
+        // An order the shop does not know is never paid, whatever CinetPay says.
+        val unknown = client.handleNotification(form, token, orderUnknown = true)
+        assertEquals("failed", unknown.outcome)
+        assertTrue("no order with transaction_id" in unknown.reason, unknown.reason)
 
         val forged = "0".repeat(64)
         val e = assertFailsWith<CinetPayException.Validation> { client.verifyNotification(form, forged) }
