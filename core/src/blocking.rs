@@ -112,10 +112,7 @@ impl Client {
         let lookup = self.inner.verified_lookup(form, x_token)?;
         let client = self.inner.clone();
         let (form, expected) = (form.clone(), expected.clone());
-        run(async move {
-            let status = client.send_check(&lookup).await?;
-            Ok(NotificationOutcome::decide(form, status, &expected))
-        })
+        run(async move { client.check_and_decide(form, &lookup, &expected).await })
     }
 }
 

@@ -169,10 +169,10 @@ impl Prepared {
                 form,
                 lookup,
                 expected,
-            } => {
-                let status = client.send_check(&lookup).await?;
-                Ok(crate::outcome::NotificationOutcome::decide(form, status, &expected).to_json())
-            }
+            } => client
+                .check_and_decide(form, &lookup, &expected)
+                .await
+                .map(|outcome| outcome.to_json()),
             Call::Ready(value) => Ok(value),
             #[cfg(debug_assertions)]
             #[allow(clippy::panic)]

@@ -211,8 +211,19 @@ impl Client {
         expected: &Expected,
     ) -> Result<NotificationOutcome> {
         let lookup = self.verified_lookup(form, x_token)?;
-        let status = self.send_check(&lookup).await?;
-        Ok(NotificationOutcome::decide(form.clone(), status, expected))
+        self.check_and_decide(form.clone(), &lookup, expected).await
+    }
+
+    /// The second half of [`Client::handle_notification`], for a notification already verified
+    /// by [`Client::verified_lookup`]: the status of record, then the decision.
+    pub(crate) async fn check_and_decide(
+        &self,
+        form: NotificationForm,
+        lookup: &PaymentLookup,
+        expected: &Expected,
+    ) -> Result<NotificationOutcome> {
+        let status = self.send_check(lookup).await?;
+        Ok(NotificationOutcome::decide(form, status, expected))
     }
 
     /// Verifies a notification and returns the lookup of its transaction (no I/O).

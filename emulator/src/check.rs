@@ -27,23 +27,12 @@ pub fn check(state: &State, req: &Incoming<'_>) -> Reply {
     let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(req.body) else {
         return missing_field("The request body is not a JSON object");
     };
-    let Some(apikey) = body.get("apikey").and_then(Value::as_str) else {
-        return missing_field("apikey is required");
+    let account = match crate::payment::authenticate(state, &body) {
+        Ok(account) => account,
+        Err(refused) => return refused,
     };
-    let Some(account) = state.account_by_apikey(apikey) else {
-        return envelope(400, "609", "AUTH_NOT_FOUND", "Apikey introuvable");
-    };
-    let Some(site_id) = string_or_number(body.get("site_id")) else {
-        return missing_field("site_id is required");
-    };
-    if site_id != account.site_id {
-        return envelope(
-            400,
-            "613",
-            "ERROR_SITE_ID_NOTVALID",
-            "Le site_id n'est pas valide",
-        );
-    }
+    // Equal to the body's site_id, which `authenticate` compared.
+    let site_id = &account.site_id;
     let given = |name: &str| {
         string_or_number(body.get(name))
             .map(|s| s.trim().to_owned())
@@ -52,12 +41,12 @@ pub fn check(state: &State, req: &Incoming<'_>) -> Reply {
     // "Un seul suffit": the transaction_id wins when both are sent.
     let found = if let Some(id) = given("transaction_id") {
         state
-            .transaction(&site_id, &id)
+            .transaction(site_id, &id)
             .ok_or_else(|| format!("no transaction {id} for site_id {site_id}"))
     } else if let Some(token) = given("token").or_else(|| given("payment_token")) {
         state
             .by_token(&token)
-            .filter(|t| t.site_id == site_id)
+            .filter(|t| &t.site_id == site_id)
             .ok_or_else(|| format!("no transaction with token {token} for site_id {site_id}"))
     } else {
         return missing_field("transaction_id or token is required");

@@ -10,6 +10,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::config::Account;
 use crate::date;
 use crate::front;
 pub use crate::reply::{Incoming, Reply};
@@ -53,23 +54,10 @@ pub fn init(state: &State, req: &Incoming<'_>) -> Reply {
             );
         }
     }
-    let Some(apikey) = body.get("apikey").and_then(Value::as_str) else {
-        return missing_field("apikey is required");
+    let account = match authenticate(state, &body) {
+        Ok(account) => account,
+        Err(refused) => return refused,
     };
-    let Some(account) = state.account_by_apikey(apikey) else {
-        return envelope(400, "609", "AUTH_NOT_FOUND", "Apikey introuvable");
-    };
-    let Some(site_id) = string_or_number(body.get("site_id")) else {
-        return missing_field("site_id is required");
-    };
-    if site_id != account.site_id {
-        return envelope(
-            400,
-            "613",
-            "ERROR_SITE_ID_NOTVALID",
-            "Le site_id n'est pas valide",
-        );
-    }
     let fields = match check_fields(&body) {
         Ok(f) => f,
         Err(description) => return missing_field(&description),
@@ -149,6 +137,33 @@ pub fn init(state: &State, req: &Incoming<'_>) -> Reply {
         retry_after: None,
         outcome: "201".to_owned(),
     }
+}
+
+/// The account a request's `apikey` and `site_id` name, in the order CinetPay checks them (the
+/// same for init and check): 608 without apikey, 609 for an unknown one, 608 without site_id,
+/// 613 for another account's site_id.
+pub(crate) fn authenticate<'s>(
+    state: &'s State,
+    body: &Map<String, Value>,
+) -> Result<&'s Account, Reply> {
+    let Some(apikey) = body.get("apikey").and_then(Value::as_str) else {
+        return Err(missing_field("apikey is required"));
+    };
+    let Some(account) = state.account_by_apikey(apikey) else {
+        return Err(envelope(400, "609", "AUTH_NOT_FOUND", "Apikey introuvable"));
+    };
+    let Some(site_id) = string_or_number(body.get("site_id")) else {
+        return Err(missing_field("site_id is required"));
+    };
+    if site_id != account.site_id {
+        return Err(envelope(
+            400,
+            "613",
+            "ERROR_SITE_ID_NOTVALID",
+            "Le site_id n'est pas valide",
+        ));
+    }
+    Ok(account)
 }
 
 struct Fields {
