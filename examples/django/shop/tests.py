@@ -20,17 +20,25 @@ from shop.models import Order
 ROOT = Path(__file__).resolve().parents[3]
 
 
-class CheckoutTests(TestCase):
+class EmulatorMixin:
+    """Starts a cinetpay-emulator for the test class and points the shop's settings at it."""
+
     emulator: subprocess.Popen
+    emulator_url: str
+    emulator_args: "tuple[str, ...]" = ()
+
+    @classmethod
+    def shop_settings(cls) -> "dict[str, str]":
+        return {"CINETPAY_BASE_URL": cls.emulator_url}
 
     @classmethod
     def setUpClass(cls) -> None:
         super().setUpClass()
         binary = os.environ.get("CINETPAY_EMULATOR", str(ROOT / "target" / "debug" / "cinetpay-emulator"))
-        cls.emulator = subprocess.Popen([binary, "--port", "0", "--quiet"], stdout=subprocess.PIPE, text=True)
+        cls.emulator = subprocess.Popen([binary, "--port", "0", "--quiet", *cls.emulator_args], stdout=subprocess.PIPE, text=True)
         assert cls.emulator.stdout is not None
         cls.emulator_url = cls.emulator.stdout.readline().split()[-1]
-        cls.settings_override = override_settings(CINETPAY_BASE_URL=cls.emulator_url)
+        cls.settings_override = override_settings(**cls.shop_settings())
         cls.settings_override.enable()
 
     @classmethod
@@ -39,6 +47,9 @@ class CheckoutTests(TestCase):
         cls.emulator.kill()
         cls.emulator.wait()
         super().tearDownClass()
+
+
+class CheckoutTests(EmulatorMixin, TestCase):
 
     def test_checkout_stores_the_order_and_redirects_to_cinetpay(self) -> None:
         response = self.client.post("/checkout", {"amount": "2500", "description": "Commande 42"})
@@ -103,29 +114,17 @@ def fetch(url: str, form: "dict[str, str] | None" = None, headers: "dict[str, st
         return e.code, dict(e.headers), e.read().decode()
 
 
-class LifecycleOverHttpTests(LiveServerTestCase):
+class LifecycleOverHttpTests(EmulatorMixin, LiveServerTestCase):
     """The whole flow over real HTTP, as a customer's browser and CinetPay would drive it: the
     shop redirects to the emulator's checkout page, the customer's choice is POSTed there, the
     emulator notifies the shop (signed), and the customer is sent back to return_url."""
 
     host = "127.0.0.1"  # CinetPay refuses localhost in notify_url, and so does the SDK
+    emulator_args = ("--notify-retry-ms", "100")
 
     @classmethod
-    def setUpClass(cls) -> None:
-        super().setUpClass()
-        binary = os.environ.get("CINETPAY_EMULATOR", str(ROOT / "target" / "debug" / "cinetpay-emulator"))
-        cls.emulator = subprocess.Popen([binary, "--port", "0", "--quiet", "--notify-retry-ms", "100"], stdout=subprocess.PIPE, text=True)
-        assert cls.emulator.stdout is not None
-        cls.emulator_url = cls.emulator.stdout.readline().split()[-1]
-        cls.settings_override = override_settings(CINETPAY_BASE_URL=cls.emulator_url, SHOP_PUBLIC_URL=cls.live_server_url)
-        cls.settings_override.enable()
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.settings_override.disable()
-        cls.emulator.kill()
-        cls.emulator.wait()
-        super().tearDownClass()
+    def shop_settings(cls) -> "dict[str, str]":
+        return {**super().shop_settings(), "SHOP_PUBLIC_URL": cls.live_server_url}
 
     def buy(self, *choices: str) -> Order:
         status, headers, _ = fetch(f"{self.live_server_url}/checkout", {"amount": "2500"})
