@@ -410,16 +410,19 @@ fn from_value<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, CinetPa
 
 /// The settings object the core reads. The User-Agent names this binding, then the caller's own
 /// `app_info`, if any.
+/// The core's settings object: `options`, the credentials when given (from_env reads them from
+/// the environment instead), and this binding's product token in the User-Agent.
 fn settings_json(
-    api_key: String,
-    site_id: String,
+    credentials: Option<(String, String)>,
     secret_key: Option<String>,
     options: &ClientOptions,
 ) -> Result<Value, CinetPayError> {
     let mut value = to_value(options)?;
     if let Some(obj) = value.as_object_mut() {
-        obj.insert("api_key".to_owned(), api_key.into());
-        obj.insert("site_id".to_owned(), site_id.into());
+        if let Some((api_key, site_id)) = credentials {
+            obj.insert("api_key".to_owned(), api_key.into());
+            obj.insert("site_id".to_owned(), site_id.into());
+        }
         if let Some(secret) = secret_key {
             obj.insert("secret_key".to_owned(), secret.into());
         }
@@ -537,9 +540,22 @@ impl Client {
     ) -> Result<Arc<Self>, CinetPayError> {
         guard(|| {
             let options = options.unwrap_or_default();
-            let settings = settings_json(api_key, site_id, secret_key, &options)?;
+            let settings = settings_json(Some((api_key, site_id)), secret_key, &options)?;
             Ok(Arc::new(Client {
                 inner: bridge::client_from_settings(&settings, false)?,
+            }))
+        })
+    }
+
+    /// A client from `CINETPAY_API_KEY`, `CINETPAY_SITE_ID` (required), `CINETPAY_SECRET_KEY`
+    /// and `CINETPAY_BASE_URL`, as in every other language; `options` overrides the rest.
+    #[uniffi::constructor(default(options = None))]
+    pub fn from_env(options: Option<ClientOptions>) -> Result<Arc<Self>, CinetPayError> {
+        guard(|| {
+            let options = options.unwrap_or_default();
+            let settings = settings_json(None, None, &options)?;
+            Ok(Arc::new(Client {
+                inner: bridge::client_from_settings(&settings, true)?,
             }))
         })
     }
@@ -829,8 +845,8 @@ mod tests {
 
     #[test]
     fn settings_go_to_the_core_which_names_the_bad_one() {
-        let json =
-            settings_json("k-0000000000".into(), "1".into(), None, &options()).expect("json");
+        let json = settings_json(Some(("k-0000000000".into(), "1".into())), None, &options())
+            .expect("json");
         assert_eq!(json["api_key"], "k-0000000000");
         assert!(json["timeout_ms"].is_null() && json.get("secret_key").is_none());
         let mut s = options();

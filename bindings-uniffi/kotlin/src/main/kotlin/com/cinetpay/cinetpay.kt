@@ -704,6 +704,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_cinetpay_uniffi_checksum_method_client_verify_notification(
     ): Int
+    external fun uniffi_cinetpay_uniffi_checksum_constructor_client_from_env(
+    ): Int
     external fun uniffi_cinetpay_uniffi_checksum_constructor_client_new(
     ): Int
     external fun ffi_cinetpay_uniffi_uniffi_contract_version(
@@ -730,6 +732,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_cinetpay_uniffi_fn_free_client(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_cinetpay_uniffi_fn_constructor_client_from_env(`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_cinetpay_uniffi_fn_constructor_client_new(`apiKey`: RustBuffer.ByValue,`siteId`: RustBuffer.ByValue,`secretKey`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_cinetpay_uniffi_fn_method_client_base_url(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -906,6 +910,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_cinetpay_uniffi_checksum_method_client_verify_notification() and 0xFFFF) != 41188) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_cinetpay_uniffi_checksum_constructor_client_from_env() and 0xFFFF) != 47366) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_cinetpay_uniffi_checksum_constructor_client_new() and 0xFFFF) != 56667) {
@@ -1753,11 +1760,26 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
 
     
-    
+    companion object {
+        
     /**
-     * @suppress
+     * A client from `CINETPAY_API_KEY`, `CINETPAY_SITE_ID` (required), `CINETPAY_SECRET_KEY`
+     * and `CINETPAY_BASE_URL`, as in every other language; `options` overrides the rest.
      */
-    companion object
+    @Throws(CinetPayException::class) fun `fromEnv`(`options`: ClientOptions? = null): Client {
+            return FfiConverterTypeClient.lift(
+    uniffiRustCallWithError(CinetPayException) { _status ->
+    UniffiLib.uniffi_cinetpay_uniffi_fn_constructor_client_from_env(
+    
+        
+        FfiConverterOptionalTypeClientOptions.lower(`options`),_status)
+}
+    )
+    }
+    
+
+        
+    }
     
 }
 

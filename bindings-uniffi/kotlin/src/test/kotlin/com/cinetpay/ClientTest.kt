@@ -1,7 +1,5 @@
 package com.cinetpay
 
-import java.io.BufferedReader
-import java.io.InputStreamReader
 import java.net.ServerSocket
 import java.net.URI
 import java.net.URLEncoder
@@ -27,11 +25,6 @@ import kotlin.test.assertNotNull
 import kotlin.test.assertNull
 import kotlin.test.assertTrue
 
-/** The emulator's default account. */
-const val API_KEY = "emulator-apikey-0000000000000001"
-const val SITE_ID = "445160"
-const val SECRET = "emulator-secret-key-000000000001"
-
 /**
  * The Kotlin library against the emulator (`CINETPAY_EMULATOR`, started with `--port 0 --quiet`):
  * one shared [Client] for every test, closed at the end.
@@ -43,18 +36,11 @@ class ClientTest {
     private lateinit var client: Client
     private val http: HttpClient = HttpClient.newHttpClient()
 
-    /** Starts an emulator with [flags] and returns its URL, from its first line. */
+    /** Starts an emulator with [flags] (stopped after the tests) and returns its URL. */
     private fun startEmulator(vararg flags: String): String {
-        val binary = System.getenv("CINETPAY_EMULATOR")
-            ?: error("set CINETPAY_EMULATOR to the cinetpay-emulator binary (scripts/test does)")
-        val emulator = ProcessBuilder(binary, "--port", "0", "--quiet", *flags)
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start()
+        val (emulator, url) = startEmulatorProcess(*flags)
         emulators.add(emulator)
-        val line = BufferedReader(InputStreamReader(emulator.inputStream)).readLine()
-            ?: error("the emulator exited before printing its URL")
-        return Regex("listening on (\\S+)").find(line)?.groupValues?.get(1)
-            ?: error("unexpected first line from the emulator: $line")
+        return url
     }
 
     @BeforeAll
@@ -152,6 +138,13 @@ class ClientTest {
         // toString() is the core's one-line form; message lists every field.
         assertTrue(e.toString().startsWith("validation_error: amount: "), e.toString())
         assertTrue(e.message.contains("field=amount"), e.message)
+        // The same fields from the base type, as a catch-all handler reads them.
+        val any: CinetPayException = e
+        assertEquals("validation_error", any.code)
+        assertEquals("amount", any.field)
+        assertEquals("validation", any.family)
+        assertEquals(false, any.requestSent)
+        assertEquals(e.hint, any.hint)
     }
 
     @Test
@@ -179,6 +172,8 @@ class ClientTest {
             val e = assertFailsWith<CinetPayException.Network> { closed.initPayment(request()) }
             assertEquals("network", e.code)
             assertEquals(false, e.requestSent)
+            assertEquals("network", (e as CinetPayException).family)
+            assertTrue("127.0.0.1:$port" in e.toString(), e.toString())
         }
     }
 

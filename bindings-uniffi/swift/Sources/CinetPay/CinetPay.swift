@@ -739,6 +739,19 @@ public convenience init(apiKey: String, siteId: String, secretKey: String? = nil
     }
 
     
+    /**
+     * A client from `CINETPAY_API_KEY`, `CINETPAY_SITE_ID` (required), `CINETPAY_SECRET_KEY`
+     * and `CINETPAY_BASE_URL`, as in every other language; `options` overrides the rest.
+     */
+public static func fromEnv(options: ClientOptions? = nil)throws  -> Client  {
+    return try  FfiConverterTypeClient_lift(try rustCallWithError(FfiConverterTypeCinetPayError_lift) {
+        uniffiCallStatus in
+    uniffi_cinetpay_uniffi_fn_constructor_client_from_env(
+        FfiConverterOptionTypeClientOptions.lower(options),uniffiCallStatus
+    )
+})
+}
+    
 
     
     /**
@@ -2758,6 +2771,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cinetpay_uniffi_checksum_method_client_verify_notification() != 41188) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_cinetpay_uniffi_checksum_constructor_client_from_env() != 47366) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cinetpay_uniffi_checksum_constructor_client_new() != 56667) {

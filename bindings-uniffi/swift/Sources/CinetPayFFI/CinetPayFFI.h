@@ -253,6 +253,11 @@ uint64_t uniffi_cinetpay_uniffi_fn_clone_client(uint64_t handle, RustCallStatus 
 void uniffi_cinetpay_uniffi_fn_free_client(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CINETPAY_UNIFFI_FN_CONSTRUCTOR_CLIENT_FROM_ENV
+#define UNIFFI_FFIDEF_UNIFFI_CINETPAY_UNIFFI_FN_CONSTRUCTOR_CLIENT_FROM_ENV
+uint64_t uniffi_cinetpay_uniffi_fn_constructor_client_from_env(RustBuffer options, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CINETPAY_UNIFFI_FN_CONSTRUCTOR_CLIENT_NEW
 #define UNIFFI_FFIDEF_UNIFFI_CINETPAY_UNIFFI_FN_CONSTRUCTOR_CLIENT_NEW
 uint64_t uniffi_cinetpay_uniffi_fn_constructor_client_new(RustBuffer api_key, RustBuffer site_id, RustBuffer secret_key, RustBuffer options, RustCallStatus *_Nonnull out_status
@@ -644,6 +649,12 @@ uint16_t uniffi_cinetpay_uniffi_checksum_method_client_user_agent(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CINETPAY_UNIFFI_CHECKSUM_METHOD_CLIENT_VERIFY_NOTIFICATION
 #define UNIFFI_FFIDEF_UNIFFI_CINETPAY_UNIFFI_CHECKSUM_METHOD_CLIENT_VERIFY_NOTIFICATION
 uint16_t uniffi_cinetpay_uniffi_checksum_method_client_verify_notification(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CINETPAY_UNIFFI_CHECKSUM_CONSTRUCTOR_CLIENT_FROM_ENV
+#define UNIFFI_FFIDEF_UNIFFI_CINETPAY_UNIFFI_CHECKSUM_CONSTRUCTOR_CLIENT_FROM_ENV
+uint16_t uniffi_cinetpay_uniffi_checksum_constructor_client_from_env(void
     
 );
 #endif
