@@ -940,6 +940,13 @@ internal val uniffiContinuationHandleMap = UniffiHandleMap<CancellableContinuati
 
 // FFI type for Rust future continuations
 internal object uniffiRustFutureContinuationCallbackImpl: UniffiRustFutureContinuationCallback {
+
+    // Patched in by scripts/uniffi-bindings: keep the SDK's runtime threads attached to the JVM
+    // (as daemon threads) instead of attaching and detaching them on every call.
+    init {
+        com.sun.jna.Native.setCallbackThreadInitializer(
+            this, com.sun.jna.CallbackThreadInitializer(true, false, "cinetpay-runtime"))
+    }
     override fun callback(data: Long, pollResult: Byte) {
         uniffiContinuationHandleMap.remove(data).resume(pollResult)
     }
