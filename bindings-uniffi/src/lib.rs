@@ -408,8 +408,6 @@ fn from_value<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, CinetPa
         .map_err(|e| internal(format!("the core returned an unexpected result: {e}")))
 }
 
-/// The settings object the core reads. The User-Agent names this binding, then the caller's own
-/// `app_info`, if any.
 /// The core's settings object: `options`, the credentials when given (from_env reads them from
 /// the environment instead), and this binding's product token in the User-Agent.
 fn settings_json(
@@ -566,6 +564,13 @@ impl Client {
         &self,
         request: PaymentRequest,
     ) -> Result<PaymentLink, CinetPayError> {
+        // Debug builds only: a request whose transaction_id names the core's panicking test
+        // operation runs it, so the Kotlin and Swift tests can show that a panic on the runtime
+        // becomes `Internal` (an export of its own would change the generated API by build).
+        #[cfg(debug_assertions)]
+        if request.transaction_id == bridge::PANIC_FOR_TESTS {
+            return from_value(self.call(bridge::PANIC_FOR_TESTS, Value::Null).await?);
+        }
         let input = to_value(&request)?;
         from_value(self.call("init_payment", input).await?)
     }

@@ -1,6 +1,7 @@
 // The Swift bindings against the emulator (CINETPAY_EMULATOR), as the Kotlin tests do on the JVM:
 // success, a validation error naming the field, an authentication error, check_payment after
-// the customer's choice, a verified and a forged notification, and 100 concurrent calls.
+// the customer's choice, a verified and a forged notification, a panic as an internal error,
+// and 100 concurrent calls.
 // Run by `scripts/test swift` where a Swift toolchain exists.
 import CinetPay
 import Foundation
@@ -121,6 +122,19 @@ final class ClientTests: XCTestCase {
             XCTAssertNotNil(httpStatus)
             XCTAssertNotNil(apiCode)
         }
+    }
+
+    func testAPanicInTheSDKIsAnInternalErrorAndTheClientStillWorks() async throws {
+        let client = try client()
+        do {
+            // Debug builds of the library run the core's panicking test operation for this id.
+            _ = try await client.initPayment(request: request("_panic_for_tests"))
+            XCTFail("the panicking test operation returned")
+        } catch let CinetPayError.Internal(code, _, _, _, _, _, _, _, _, _) {
+            XCTAssertEqual(code, "internal")
+        }
+        let link = try await client.initPayment(request: request())
+        XCTAssertTrue(link.paymentUrl.hasPrefix(emulator.url + "/payment/"))
     }
 
     func testCheckPaymentAfterTheCustomersChoice() async throws {

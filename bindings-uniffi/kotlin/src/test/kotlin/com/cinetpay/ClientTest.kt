@@ -218,6 +218,16 @@ class ClientTest {
     }
 
     @Test
+    fun `a panic in the SDK is an Internal exception, and the client still works`(): Unit = runBlocking {
+        // Debug builds of the library run the core's panicking test operation for this id.
+        val e = assertFailsWith<CinetPayException.Internal> { client.initPayment(request("_panic_for_tests")) }
+        assertEquals("internal", e.code)
+        assertEquals("internal", (e as CinetPayException).family)
+        assertTrue("panicked" in e.reason, e.reason)
+        assertTrue(client.initPayment(request()).paymentUrl.startsWith("$url/payment/"))
+    }
+
+    @Test
     fun `a closed client refuses calls`(): Unit = runBlocking {
         val own = newClient()
         own.initPayment(request())
