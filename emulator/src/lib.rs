@@ -32,6 +32,7 @@ mod checkout;
 pub mod config;
 mod control;
 mod date;
+pub mod fault;
 mod form;
 mod front;
 pub mod notify;
@@ -149,6 +150,16 @@ impl Emulator {
     /// Every attempt at notifying the merchant of this transaction so far, oldest first.
     pub fn notifications(&self, site_id: &str, transaction_id: &str) -> Vec<Delivery> {
         self.state.deliveries(site_id, transaction_id)
+    }
+
+    /// The faults spoiling the next API answers, as `/_emulator/faults` sets them.
+    pub fn faults(&self) -> &fault::Faults {
+        self.state.faults()
+    }
+
+    /// Requests received on the API's paths so far (`GET /_emulator/stats`).
+    pub fn api_requests(&self) -> u64 {
+        self.state.api_requests()
     }
 }
 

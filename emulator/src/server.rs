@@ -12,13 +12,14 @@
 //! | `GET /_emulator/notifications?transaction_id=..[&site_id=..]` | notification attempts |
 //! | `GET /_emulator/transaction?site_id=..&transaction_id=..` | what init received, the state |
 //! | `GET /_emulator/stats` | API requests seen, transactions created |
+//! | `POST /_emulator/faults`, `DELETE /_emulator/faults` | spoil the next API answers (`fault.rs`) |
 //! | `GET /health` | `ok` |
 
-use std::convert::Infallible;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming as Body;
 use hyper::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER, USER_AGENT};
@@ -27,9 +28,13 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
 use crate::config::mask;
+use crate::fault::{self, Spoiled};
 use crate::reply::{Incoming, Reply, text};
 use crate::state::State;
 use crate::{check, checkout, control, payment};
+
+type ResponseBody = BoxBody<Bytes, std::io::Error>;
+type HandlerError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Larger bodies get HTTP 413: a payment request is a few hundred bytes.
 const MAX_BODY: usize = 1024 * 1024;
@@ -49,9 +54,16 @@ pub async fn serve(
         };
         let Ok((stream, _)) = accepted else { continue };
         let _ = stream.set_nodelay(true);
+        // A second handle on the socket, for the faults that reset the connection. It lives
+        // as long as the service, as hyper's own does, so the socket closes when both go.
+        let Ok((stream, socket)) = second_handle(stream) else {
+            continue;
+        };
         let state = state.clone();
         tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |req| handle(state.clone(), log, req));
+            let service = hyper::service::service_fn(move |req| {
+                handle(state.clone(), log, socket.clone(), req)
+            });
             let _ = hyper::server::conn::http1::Builder::new()
                 .keep_alive(true)
                 .serve_connection(TokioIo::new(stream), service)
@@ -60,8 +72,12 @@ pub async fn serve(
     }
 }
 
-fn response(reply: &Reply) -> Response<Full<Bytes>> {
-    let mut r = Response::new(Full::new(Bytes::from(reply.body.clone())));
+fn response(reply: &Reply) -> Response<ResponseBody> {
+    let mut r = Response::new(
+        Full::new(Bytes::from(reply.body.clone()))
+            .map_err(|never| match never {})
+            .boxed(),
+    );
     *r.status_mut() =
         StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     r.headers_mut()
@@ -84,6 +100,8 @@ fn route(state: &State, method: &Method, path: &str, query: &str, req: &Incoming
         (&Method::GET, "/_emulator/notifications") => control::notifications(state, query),
         (&Method::POST, "/_emulator/outcome") => control::outcome(state, req.body),
         (&Method::GET, "/_emulator/stats") => control::stats(state),
+        (&Method::POST, "/_emulator/faults") => fault::control(state.faults(), false, req.body),
+        (&Method::DELETE, "/_emulator/faults") => fault::control(state.faults(), true, req.body),
         (&Method::GET, p) if p.starts_with(PAGE) => checkout::show(state, &p[PAGE.len()..]),
         (&Method::POST, p) if p.starts_with(PAGE) => {
             checkout::submit(state, &p[PAGE.len()..], req.body)
@@ -92,11 +110,62 @@ fn route(state: &State, method: &Method, path: &str, query: &str, req: &Incoming
     }
 }
 
+fn second_handle(
+    stream: tokio::net::TcpStream,
+) -> std::io::Result<(tokio::net::TcpStream, Arc<std::net::TcpStream>)> {
+    let std = stream.into_std()?;
+    let socket = std.try_clone()?;
+    Ok((tokio::net::TcpStream::from_std(std)?, Arc::new(socket)))
+}
+
+/// Makes the connection's close a reset (RST) instead of an orderly FIN.
+fn reset_on_close(socket: &std::net::TcpStream) {
+    let _ = socket2::SockRef::from(socket).set_linger(Some(Duration::ZERO));
+}
+
+/// The answer a fault made of `reply`, or an error that makes hyper drop the connection.
+async fn spoiled(
+    fault: &fault::Fault,
+    reply: Reply,
+    socket: &std::net::TcpStream,
+) -> Result<Response<ResponseBody>, HandlerError> {
+    if let fault::Fault::Delay { ms } = fault {
+        tokio::time::sleep(Duration::from_millis(*ms)).await;
+    }
+    match fault::spoil(fault, reply) {
+        Spoiled::Reply(reply) => Ok(response(&reply)),
+        Spoiled::Reset => {
+            reset_on_close(socket);
+            Err("fault: reset before the headers".into())
+        }
+        Spoiled::Stream {
+            status,
+            content_length,
+            body,
+            reset,
+        } => {
+            if reset {
+                reset_on_close(socket);
+            }
+            let mut r = Response::new(body.boxed());
+            *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            r.headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            if let Some(n) = content_length {
+                r.headers_mut()
+                    .insert(hyper::header::CONTENT_LENGTH, HeaderValue::from(n));
+            }
+            Ok(r)
+        }
+    }
+}
+
 async fn handle(
     state: Arc<State>,
     log: bool,
+    socket: Arc<std::net::TcpStream>,
     req: Request<Body>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+) -> Result<Response<ResponseBody>, HandlerError> {
     let started = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
@@ -114,6 +183,7 @@ async fn handle(
         state.count_api_request();
     }
     let mut apikey = None;
+    let mut fault = None;
     // Only POSTs carry a body worth reading.
     let body = if method == Method::POST {
         Limited::new(req.into_body(), MAX_BODY)
@@ -127,10 +197,12 @@ async fn handle(
     let reply = match body {
         None => text(413, "Request Entity Too Large", "413"),
         Some(body) => {
-            if log && api {
-                apikey = serde_json::from_slice::<serde_json::Value>(&body)
+            if api && (log || state.faults().any()) {
+                let key = serde_json::from_slice::<serde_json::Value>(&body)
                     .ok()
-                    .and_then(|v| v.get("apikey").and_then(|k| k.as_str()).map(mask));
+                    .and_then(|v| v.get("apikey").and_then(|k| k.as_str()).map(str::to_owned));
+                fault = state.faults().take(&path, key.as_deref());
+                apikey = key.as_deref().map(mask);
             }
             route(
                 &state,
@@ -151,12 +223,19 @@ async fn handle(
     }
     if log {
         eprintln!(
-            "{method} {path} {} {} apikey={} {:.1}ms",
+            "{method} {path} {} {}{} apikey={} {:.1}ms",
             reply.status,
             reply.outcome,
+            fault
+                .as_ref()
+                .map(|f| format!(" (fault {f:?})"))
+                .unwrap_or_default(),
             apikey.as_deref().unwrap_or("-"),
             started.elapsed().as_secs_f64() * 1000.0
         );
     }
-    Ok(response(&reply))
+    match fault {
+        Some(fault) => spoiled(&fault, reply, &socket).await,
+        None => Ok(response(&reply)),
+    }
 }

@@ -118,6 +118,7 @@ pub struct State {
     runtime: Option<tokio::runtime::Handle>,
     policy: notify::Policy,
     deliveries: Arc<notify::Log>,
+    faults: crate::fault::Faults,
 }
 
 /// A poisoned lock only means another request panicked; the data is still consistent.
@@ -136,6 +137,7 @@ impl State {
             store: Mutex::new(Store::default()),
             window: Mutex::new((0, 0)),
             api_requests: AtomicU64::new(0),
+            faults: crate::fault::Faults::default(),
             runtime: None,
             policy: notify::Policy {
                 retry_initial: Duration::from_millis(config.notify_retry_initial_ms),
@@ -156,6 +158,11 @@ impl State {
     pub fn with_runtime(mut self, runtime: tokio::runtime::Handle) -> State {
         self.runtime = Some(runtime);
         self
+    }
+
+    /// The faults a test asked for (`/_emulator/faults`).
+    pub fn faults(&self) -> &crate::fault::Faults {
+        &self.faults
     }
 
     /// Counts one request on an API path.

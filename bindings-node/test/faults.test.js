@@ -1,0 +1,72 @@
+'use strict';
+// The fault matrix (tests/fixtures/faults.json): each fault the emulator injects ends as the
+// fixture says, in time, with the attempts it says; the heap and RSS stay bounded under a
+// 64 MiB answer.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { Client, CinetPayError } = require('..');
+const { API_KEY, SITE_ID, fixture, startEmulator } = require('./helpers');
+
+const MATRIX = fixture('faults.json');
+const PATHS = { init_payment: '/v2/payment', check_payment: '/v2/payment/check' };
+
+const payment = (id) => ({
+  transaction_id: id,
+  amount: 100,
+  currency: 'XOF',
+  description: 'Commande',
+  notify_url: 'https://shop.example/notify',
+  return_url: 'https://shop.example/return',
+});
+
+test('the fault matrix', async (t) => {
+  const emulator = await startEmulator();
+  t.after(() => emulator.stop());
+  const control = async (method, path, body) => {
+    const r = await fetch(emulator.url + path, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    assert.equal(r.status, 200, text);
+    return JSON.parse(text);
+  };
+  const client = new Client({ apiKey: API_KEY, siteId: SITE_ID, baseUrl: emulator.url, timeoutMs: MATRIX.settings.timeout_ms });
+  let n = 0;
+  for (const c of MATRIX.cases) {
+    await t.test(c.name, async () => {
+      const id = `JS-FAULT-${process.pid}-${n++}`;
+      await control('DELETE', '/_emulator/faults');
+      if (c.operation === 'check_payment') await client.initPayment(payment(id));
+      await control('POST', '/_emulator/faults', { ...c.fault, path: PATHS[c.operation] });
+      const before = (await control('GET', '/_emulator/stats')).api_requests;
+      const rssBefore = process.memoryUsage().rss;
+      const started = performance.now();
+      let result;
+      let error;
+      try {
+        result = c.operation === 'init_payment' ? await client.initPayment(payment(id)) : await client.checkPayment(id);
+      } catch (e) {
+        error = e;
+      }
+      const elapsed = performance.now() - started;
+      const attempts = (await control('GET', '/_emulator/stats')).api_requests - before;
+      await control('DELETE', '/_emulator/faults');
+      if (c.expect.ok) {
+        assert.equal(error, undefined, String(error));
+        if (c.operation === 'check_payment') assert.equal(result.code, '662');
+      } else {
+        assert.ok(error instanceof CinetPayError, `succeeded: ${JSON.stringify(result)}`);
+        assert.deepEqual([error.code, error.requestSent], [c.expect.code, c.expect.request_sent], String(error));
+      }
+      assert.equal(attempts, c.expect.attempts);
+      assert.ok(elapsed <= c.within_ms, `took ${elapsed.toFixed(0)} ms`);
+      if (c.fault.fault === 'huge_body') {
+        const grownMiB = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
+        assert.ok(grownMiB < 16, `resident memory grew by ${grownMiB.toFixed(1)} MiB`);
+      }
+    });
+  }
+});
