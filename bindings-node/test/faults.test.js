@@ -1,14 +1,16 @@
 'use strict';
 // The fault matrix (tests/fixtures/faults.json): each fault the emulator injects ends as the
 // fixture says, in time, with the attempts it says; the heap and RSS stay bounded under a
-// 64 MiB answer.
+// 64 MiB answer; no error or result shows the account's keys.
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { Client, CinetPayError } = require('..');
-const { API_KEY, SITE_ID, fixture, startEmulator } = require('./helpers');
+const { inspect } = require('node:util');
+const { fixture, startEmulator } = require('./helpers');
 
 const MATRIX = fixture('faults.json');
+const ACCOUNT = MATRIX.account;
 const PATHS = { init_payment: '/v2/payment', check_payment: '/v2/payment/check' };
 
 const payment = (id) => ({
@@ -21,7 +23,7 @@ const payment = (id) => ({
 });
 
 test('the fault matrix', async (t) => {
-  const emulator = await startEmulator();
+  const emulator = await startEmulator('--account', `${ACCOUNT.api_key}:${ACCOUNT.site_id}:${ACCOUNT.secret_key}:XOF`);
   t.after(() => emulator.stop());
   const control = async (method, path, body) => {
     const r = await fetch(emulator.url + path, {
@@ -33,7 +35,13 @@ test('the fault matrix', async (t) => {
     assert.equal(r.status, 200, text);
     return JSON.parse(text);
   };
-  const client = new Client({ apiKey: API_KEY, siteId: SITE_ID, baseUrl: emulator.url, timeoutMs: MATRIX.settings.timeout_ms });
+  const client = new Client({
+    apiKey: ACCOUNT.api_key,
+    siteId: ACCOUNT.site_id,
+    secretKey: ACCOUNT.secret_key,
+    baseUrl: emulator.url,
+    timeoutMs: MATRIX.settings.timeout_ms,
+  });
   let n = 0;
   for (const c of MATRIX.cases) {
     await t.test(c.name, async () => {
@@ -54,6 +62,9 @@ test('the fault matrix', async (t) => {
       const elapsed = performance.now() - started;
       const attempts = (await control('GET', '/_emulator/stats')).api_requests - before;
       await control('DELETE', '/_emulator/faults');
+      // Everything a merchant could print or log about the outcome.
+      const shown = error ? `${error} ${error.stack} ${inspect(error)} ${JSON.stringify(error)}` : inspect(result);
+      for (const key of [ACCOUNT.api_key, ACCOUNT.secret_key]) assert.ok(!shown.includes(key), shown);
       if (c.expect.ok) {
         assert.equal(error, undefined, String(error));
         if (c.operation === 'check_payment') assert.equal(result.code, '662');

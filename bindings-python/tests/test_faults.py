@@ -1,5 +1,6 @@
 """The fault matrix (tests/fixtures/faults.json) for the blocking and the asyncio client: each
-fault the emulator injects ends as the fixture says, in time, with the attempts it says."""
+fault the emulator injects ends as the fixture says, in time, with the attempts it says, and no
+error or result shows the account's keys."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ import pytest
 
 import cinetpay
 
-from conftest import API_KEY, SITE_ID, Emulator, fixture
+from conftest import Emulator, fixture
 
 MATRIX = fixture("faults.json")
+ACCOUNT = MATRIX["account"]
+KEYS = (ACCOUNT["api_key"], ACCOUNT["secret_key"])
 PATHS = {"init_payment": "/v2/payment", "check_payment": "/v2/payment/check"}
 
 
@@ -33,7 +36,7 @@ def rss_kib() -> int:
 
 @pytest.fixture(scope="module")
 def faulty() -> Iterator[Emulator]:
-    e = Emulator()
+    e = Emulator("--account", f"{ACCOUNT['api_key']}:{ACCOUNT['site_id']}:{ACCOUNT['secret_key']}:XOF")
     yield e
     e.stop()
 
@@ -52,7 +55,10 @@ def test_fault(faulty: Emulator, case: Dict[str, Any], kind: str) -> None:
     transaction_id = f"PY-FAULT-{kind}-{time.monotonic_ns()}"
     control(faulty, "DELETE", "/_emulator/faults")
     # Python's settings are in seconds.
-    settings = dict(api_key=API_KEY, site_id=SITE_ID, base_url=faulty.url, timeout=MATRIX["settings"]["timeout_ms"] / 1000)
+    settings = dict(
+        api_key=ACCOUNT["api_key"], site_id=ACCOUNT["site_id"], secret_key=ACCOUNT["secret_key"],
+        base_url=faulty.url, timeout=MATRIX["settings"]["timeout_ms"] / 1000,
+    )
     blocking = cinetpay.Client(**settings)
     if operation == "check_payment":
         blocking.init_payment(**payment(transaction_id))
@@ -82,6 +88,9 @@ def test_fault(faulty: Emulator, case: Dict[str, Any], kind: str) -> None:
     attempts = control(faulty, "GET", "/_emulator/stats")["api_requests"] - before
     control(faulty, "DELETE", "/_emulator/faults")
 
+    # Everything a merchant could print or log about the outcome.
+    shown = repr(result) if error is None else f"{error} {error!r} {vars(error)!r} {error.args!r}"
+    assert not any(key in shown for key in KEYS), shown
     expect = case["expect"]
     if expect["ok"]:
         assert error is None, f"failed: {error!r}"

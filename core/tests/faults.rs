@@ -1,6 +1,7 @@
 //! The fault matrix (`tests/fixtures/faults.json`) for the Rust client, through the bridge every
 //! binding uses: each fault the emulator injects ends as the fixture says, in time, with the
-//! number of attempts it says (an initialisation is never retried after it was sent).
+//! number of attempts it says (an initialisation is never retried after it was sent), and no
+//! error or result shows the account's keys.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod support;
@@ -9,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use cinetpay::bridge;
 use cinetpay_emulator::fault::Rule;
-use cinetpay_emulator::{Config, DEFAULT_API_KEY, DEFAULT_SITE_ID, Emulator};
+use cinetpay_emulator::{Account, Config, Emulator};
 use serde_json::{Value, json};
 
 fn path(operation: &str) -> &'static str {
@@ -30,10 +31,19 @@ fn payment(id: &str) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_fault_ends_as_the_matrix_says() {
     let matrix = support::fixture("faults.json");
-    let emulator = Emulator::start(Config::default()).unwrap();
+    let account = &matrix["account"];
+    let key = |k: &str| account[k].as_str().unwrap().to_owned();
+    let (api_key, secret_key) = (key("api_key"), key("secret_key"));
+    let spec = format!("{api_key}:{}:{secret_key}:XOF", key("site_id"));
+    let emulator = Emulator::start(Config {
+        accounts: vec![Account::parse(&spec).unwrap()],
+        ..Config::default()
+    })
+    .unwrap();
     let mut settings = matrix["settings"].clone();
-    settings["api_key"] = DEFAULT_API_KEY.into();
-    settings["site_id"] = DEFAULT_SITE_ID.into();
+    settings["api_key"] = api_key.clone().into();
+    settings["site_id"] = key("site_id").into();
+    settings["secret_key"] = secret_key.clone().into();
     settings["base_url"] = emulator.url().into();
     let client = bridge::client_from_settings(&settings, false).unwrap();
     let mut failures = Vec::new();
@@ -66,6 +76,14 @@ async fn every_fault_ends_as_the_matrix_says() {
 
         let expect = &case["expect"];
         let mut wrong = Vec::new();
+        // Everything a merchant could print or log about the outcome.
+        let shown = match &result {
+            Ok(value) => value.to_string(),
+            Err(e) => format!("{e} {e:?} {}", e.to_json()),
+        };
+        if shown.contains(&api_key) || shown.contains(&secret_key) {
+            wrong.push(format!("a key shows in {shown}"));
+        }
         match (&result, expect["ok"].as_bool().unwrap()) {
             (Ok(value), true) => {
                 if operation == "check_payment" && value["code"] != "662" {

@@ -66,6 +66,10 @@ pub enum Fault {
         /// The HTTP status (200 or 4xx).
         #[serde(default = "ok")]
         status: u16,
+        /// CinetPay's description; `{apikey}` becomes the request's apikey, as a server that
+        /// echoes what it received would (the SDK must not repeat it).
+        #[serde(default = "injected")]
+        description: String,
     },
     /// HTTP 200 and a body of `bytes` bytes (64 MiB by default), sent as fast as the client
     /// reads, chunked unless `declared` (then with its Content-Length).
@@ -93,6 +97,9 @@ fn internal_server_error() -> u16 {
 }
 fn ok() -> u16 {
     200
+}
+fn injected() -> String {
+    "injected by the emulator".to_owned()
 }
 fn one() -> u32 {
     1
@@ -209,8 +216,9 @@ pub enum Spoiled {
     },
 }
 
-/// What `fault` makes of the answer `reply` (the delay is the caller's: it waits first).
-pub fn spoil(fault: &Fault, reply: Reply) -> Spoiled {
+/// What `fault` makes of the answer `reply` to a request with `apikey` (the delay is the
+/// caller's: it waits first).
+pub fn spoil(fault: &Fault, reply: Reply, apikey: Option<&str>) -> Spoiled {
     match fault {
         Fault::Delay { .. } => Spoiled::Reply(reply),
         Fault::ResetBeforeHeaders => Spoiled::Reset,
@@ -264,7 +272,13 @@ pub fn spoil(fault: &Fault, reply: Reply) -> Spoiled {
             code,
             message,
             status,
-        } => Spoiled::Reply(envelope(*status, code, message, "injected by the emulator")),
+            description,
+        } => Spoiled::Reply(envelope(
+            *status,
+            code,
+            message,
+            &description.replace("{apikey}", apikey.unwrap_or("")),
+        )),
         Fault::HugeBody { bytes, declared } => Spoiled::Stream {
             status: 200,
             content_length: declared.then_some(*bytes),

@@ -35,6 +35,8 @@ mod date;
 pub mod fault;
 mod form;
 mod front;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod notify;
 pub mod outcome;
 pub mod payment;

@@ -127,12 +127,13 @@ fn reset_on_close(socket: &std::net::TcpStream) {
 async fn spoiled(
     fault: &fault::Fault,
     reply: Reply,
+    apikey: Option<&str>,
     socket: &std::net::TcpStream,
 ) -> Result<Response<ResponseBody>, HandlerError> {
     if let fault::Fault::Delay { ms } = fault {
         tokio::time::sleep(Duration::from_millis(*ms)).await;
     }
-    match fault::spoil(fault, reply) {
+    match fault::spoil(fault, reply, apikey) {
         Spoiled::Reply(reply) => Ok(response(&reply)),
         Spoiled::Reset => {
             reset_on_close(socket);
@@ -184,6 +185,7 @@ async fn handle(
     }
     let mut apikey = None;
     let mut fault = None;
+    let mut request_apikey = None;
     // Only POSTs carry a body worth reading.
     let body = if method == Method::POST {
         Limited::new(req.into_body(), MAX_BODY)
@@ -203,6 +205,7 @@ async fn handle(
                     .and_then(|v| v.get("apikey").and_then(|k| k.as_str()).map(str::to_owned));
                 fault = state.faults().take(&path, key.as_deref());
                 apikey = key.as_deref().map(mask);
+                request_apikey = key;
             }
             route(
                 &state,
@@ -235,7 +238,7 @@ async fn handle(
         );
     }
     match fault {
-        Some(fault) => spoiled(&fault, reply, &socket).await,
+        Some(fault) => spoiled(&fault, reply, request_apikey.as_deref(), &socket).await,
         None => Ok(response(&reply)),
     }
 }

@@ -1,7 +1,11 @@
 /* The fault matrix (tests/fixtures/faults.json) through the C API's one entry, cinetpay_call:
- * each fault the emulator injects ends as the fixture says, in time, with the attempts it says.
+ * each fault the emulator injects ends as the fixture says, in time, with the attempts it says,
+ * and no result or error JSON shows the account's keys.
  *
  *   test_faults FIXTURES_DIR EMULATOR_URL
+ *
+ * EMULATOR_URL is an emulator started with the fixture's account only:
+ *   --account API_KEY:SITE_ID:SECRET_KEY:XOF
  *
  * Ends with "N passed, N failed"; exits non-zero on any failure. Run under valgrind by
  * scripts/test c (zero errors, nothing lost), so a fault path that leaks shows too. */
@@ -69,11 +73,15 @@ static cJSON *payment(const char *id) {
   return p;
 }
 
-/* cinetpay_call with `input`; returns the status and the parsed result or error (caller frees). */
+static const char *KEYS[2];
+
+/* cinetpay_call with `input`; returns the status and the parsed result or error (caller frees).
+ * The JSON text is all a C caller can print: it must not hold either key. */
 static int32_t call(CinetPayClient *c, const char *operation, const cJSON *input, cJSON **out) {
   char *text = cJSON_PrintUnformatted(input);
   char *result = NULL;
   int32_t status = cinetpay_call(c, operation, text, &result);
+  for (int i = 0; i < 2; i++) CHECK(!result || !strstr(result, KEYS[i]), "a key shows in %s", result);
   *out = result ? cJSON_Parse(result) : NULL;
   cinetpay_string_free(result);
   free(text);
@@ -90,15 +98,21 @@ int main(int argc, char **argv) {
   snprintf(path, sizeof path, "%s/faults.json", argv[1]);
   cJSON *matrix = read_json(path);
 
+  const cJSON *account = cJSON_GetObjectItemCaseSensitive(matrix, "account");
+  const char *api_key = cJSON_GetObjectItemCaseSensitive(account, "api_key")->valuestring;
+  const char *secret_key = cJSON_GetObjectItemCaseSensitive(account, "secret_key")->valuestring;
   cJSON *settings = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(matrix, "settings"), 1);
-  cJSON_AddStringToObject(settings, "api_key", "emulator-apikey-0000000000000001");
-  cJSON_AddStringToObject(settings, "site_id", "445160");
+  cJSON_AddStringToObject(settings, "api_key", api_key);
+  cJSON_AddStringToObject(settings, "site_id", cJSON_GetObjectItemCaseSensitive(account, "site_id")->valuestring);
+  cJSON_AddStringToObject(settings, "secret_key", secret_key);
   cJSON_AddStringToObject(settings, "base_url", url);
   char *settings_text = cJSON_PrintUnformatted(settings);
   CinetPayClient *client = cinetpay_client_new(settings_text, NULL);
   free(settings_text);
   cJSON_Delete(settings);
   if (!client) return 2;
+  KEYS[0] = api_key;
+  KEYS[1] = secret_key;
 
   int n = 0;
   const cJSON *c;
