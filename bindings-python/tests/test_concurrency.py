@@ -12,18 +12,21 @@ from conftest import API_KEY, SITE_ID, Emulator, payload
 from slow_server import SlowServer
 
 
-def test_eight_threads_share_one_client(client: cinetpay.Client, emulator: Emulator, unique_id: Any) -> None:
-    ids = [unique_id(f"t{t}-") for t in range(8) for _ in range(10)]
+def test_sixteen_threads_share_one_client(client: cinetpay.Client, emulator: Emulator, unique_id: Any) -> None:
+    # Each call its own amount too, so that a result handed to the wrong caller shows.
+    calls = [(unique_id(f"t{t}-"), 100 + 5 * (t * 10 + i)) for t in range(16) for i in range(10)]
 
-    def one(tx: str) -> Tuple[str, str]:
-        return tx, client.init_payment(**payload(transaction_id=tx)).payment_token
+    def one(call: Tuple[str, int]) -> Tuple[str, str]:
+        tx, amount = call
+        return tx, client.init_payment(**payload(transaction_id=tx, amount=amount)).payment_token
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(one, ids))
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        results = list(pool.map(one, calls))
     # Every result is the one the emulator stored for that very request.
-    assert [tx for tx, _ in results] == ids
-    for tx, token in results:
-        assert emulator.transaction(SITE_ID, tx)["payment_token"] == token, tx
+    assert [tx for tx, _ in results] == [tx for tx, _ in calls]
+    for (tx, token), (_, amount) in zip(results, calls):
+        stored = emulator.transaction(SITE_ID, tx)
+        assert (stored["payment_token"], stored["amount"]) == (token, amount), tx
 
 
 def test_eight_threads_run_their_calls_in_parallel(barrier: Any) -> None:

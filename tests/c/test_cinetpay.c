@@ -328,28 +328,29 @@ static void *worker(void *arg) {
   return NULL;
 }
 
-/* Runs `calls` calls on each of 8 threads sharing `c`; returns how many succeeded. */
-static int run_eight_threads(CinetPayClient *c, const char *prefix, int calls, struct job jobs[8]) {
-  pthread_t threads[8];
-  for (int t = 0; t < 8; t++) {
+/* Runs `calls` calls on each of `n` threads (at most 16) sharing `c`; returns how many
+ * succeeded. */
+static int run_threads(CinetPayClient *c, const char *prefix, int n, int calls, struct job *jobs) {
+  pthread_t threads[16];
+  for (int t = 0; t < n; t++) {
     jobs[t] = (struct job){.client = c, .prefix = prefix, .thread = t, .calls = calls};
     pthread_create(&threads[t], NULL, worker, &jobs[t]);
   }
   int ok = 0;
-  for (int t = 0; t < 8; t++) {
+  for (int t = 0; t < n; t++) {
     pthread_join(threads[t], NULL);
     ok += jobs[t].ok;
   }
   return ok;
 }
 
-/* 80 calls from 8 threads; every result is the one the emulator stored for that request. */
-static void test_eight_threads(CinetPayClient *c) {
-  static struct job jobs[8];
-  int ok = run_eight_threads(c, "C", 10, jobs);
-  CHECK(ok == 80, "8 threads: %d of 80 succeeded", ok);
+/* 160 calls from 16 threads; every result is the one the emulator stored for that request. */
+static void test_sixteen_threads(CinetPayClient *c) {
+  static struct job jobs[16];
+  int ok = run_threads(c, "C", 16, 10, jobs);
+  CHECK(ok == 160, "16 threads: %d of 160 succeeded", ok);
   int matched = 0;
-  for (int t = 0; t < 8; t++) {
+  for (int t = 0; t < 16; t++) {
     for (int i = 0; i < 10; i++) {
       char *stored = emulator_record(jobs[t].tx[i]);
       char want[200];
@@ -358,7 +359,7 @@ static void test_eight_threads(CinetPayClient *c) {
       free(stored);
     }
   }
-  CHECK(matched == 80, "8 threads: %d of 80 results are the emulator's record of that request", matched);
+  CHECK(matched == 160, "16 threads: %d of 160 results are the emulator's record of that request", matched);
 }
 
 /* The barrier server answers only when 8 requests are in flight at once: calls serialised by a
@@ -366,7 +367,7 @@ static void test_eight_threads(CinetPayClient *c) {
 static void test_parallel(const char *barrier_url) {
   CinetPayClient *c = client_for(barrier_url, "emulator-apikey-0000000000000001", "445160", 30000);
   static struct job jobs[8];
-  int ok = run_eight_threads(c, "C-PAR", 5, jobs);
+  int ok = run_threads(c, "C-PAR", 8, 5, jobs);
   CHECK(ok == 40, "parallel: %d of 40 succeeded with 8 in flight at once", ok);
   int matched = 0;
   for (int t = 0; t < 8; t++) {
@@ -396,7 +397,7 @@ int main(int argc, char **argv) {
   test_call_by_name(c);
   test_lifecycle();
   test_network_timeout_and_rate_limit();
-  test_eight_threads(c);
+  test_sixteen_threads(c);
   test_parallel(argv[3]);
   cinetpay_client_free(c);
   printf("c: %d passed, %d failed\n", passed, failed);

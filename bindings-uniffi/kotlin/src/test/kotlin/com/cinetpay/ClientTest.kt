@@ -305,6 +305,25 @@ class ClientTest {
     }
 
     @Test
+    fun `16 threads share one client, each result its own`() {
+        // Plain threads blocking on their calls, as a servlet container's would.
+        val calls = (0 until 16).map { t -> (0 until 10).map { i -> uniqueId() + "-T$t-$i" to 100L + 5 * (t * 10 + i) } }
+        val tokens = java.util.concurrent.ConcurrentHashMap<String, String>()
+        val threads = calls.map { mine ->
+            Thread {
+                for ((id, amount) in mine) tokens[id] = runBlocking { client.initPayment(request(id, amount)) }.paymentToken
+            }.apply { start() }
+        }
+        threads.forEach { it.join(60_000) }
+        assertEquals(160, tokens.size)
+        for ((id, amount) in calls.flatten()) {
+            val stored = JSONObject(get("/_emulator/transaction?site_id=$SITE_ID&transaction_id=${enc(id)}"))
+            assertEquals(tokens[id], stored.getString("payment_token"), id)
+            assertEquals(amount, stored.getLong("amount"), id)
+        }
+    }
+
+    @Test
     fun `nothing printable holds a key`() {
         val options = ClientOptions(baseUrl = url, appInfo = "shop/1")
         assertTrue(API_KEY !in options.toString() && SECRET !in options.toString(), options.toString())
