@@ -79,6 +79,10 @@ pub struct Config {
     /// Attempts at a notification POST before the emulator gives up (at least 1).
     #[serde(default = "default_notify_max_attempts")]
     pub notify_max_attempts: u32,
+    /// How long the merchant's notify_url has to answer one request, in milliseconds; past it
+    /// the attempt failed and is retried.
+    #[serde(default = "default_notify_timeout_ms")]
+    pub notify_timeout_ms: u64,
     /// Milliseconds to wait before answering `POST /v2/payment`, after the transaction was
     /// created: a CinetPay that answers late, so that tests can show what a client does after a
     /// timeout (the payment exists; `check` finds it).
@@ -88,6 +92,10 @@ pub struct Config {
 
 fn default_notify_retry_initial_ms() -> u64 {
     1000
+}
+
+fn default_notify_timeout_ms() -> u64 {
+    10_000
 }
 
 fn default_notify_max_attempts() -> u32 {
@@ -106,6 +114,7 @@ impl Default for Config {
             log_requests: false,
             notify_retry_initial_ms: default_notify_retry_initial_ms(),
             notify_max_attempts: default_notify_max_attempts(),
+            notify_timeout_ms: default_notify_timeout_ms(),
             init_delay_ms: 0,
         }
     }

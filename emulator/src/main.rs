@@ -14,7 +14,7 @@ use cinetpay_emulator::{server, state};
 const USAGE: &str = "\
 usage: cinetpay-emulator [--host 127.0.0.1] [--port 0] [--config FILE.json]
                          [--account APIKEY:SITE_ID:SECRET:CUR[,CUR]]... [--rate-limit N]
-                         [--notify-retry-ms N] [--notify-attempts N] [--init-delay-ms N]
+                         [--notify-retry-ms N] [--notify-attempts N] [--notify-timeout-ms N] [--init-delay-ms N]
                          [--quiet]
 
   --port 0          pick a free port (printed on the first line)
@@ -32,6 +32,9 @@ usage: cinetpay-emulator [--host 127.0.0.1] [--port 0] [--config FILE.json]
                     (to test what a client does after a timeout)
   --notify-attempts N
                     notification POST attempts before giving up (default 5)
+  --notify-timeout-ms N
+                    how long a notify_url has to answer one request before the attempt counts
+                    as failed and is retried (default 10000)
   --quiet           no per-request or per-notification log lines";
 
 fn parse(args: &[String]) -> Result<(Config, SocketAddr), String> {
@@ -75,6 +78,13 @@ fn parse(args: &[String]) -> Result<(Config, SocketAddr), String> {
                     .ok()
                     .filter(|n| *n > 0)
                     .ok_or_else(|| "--notify-attempts wants a number above 0".to_owned())?;
+            }
+            "--notify-timeout-ms" => {
+                config.notify_timeout_ms = value()?
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| "--notify-timeout-ms wants a number above 0".to_owned())?;
             }
             "--init-delay-ms" => {
                 config.init_delay_ms = value()?

@@ -50,9 +50,6 @@ pub const FIELDS: [&str; 16] = [
 /// number shape: 10 digits starting 07).
 pub const DEFAULT_PHONE: &str = "0700000000";
 
-/// Each request (connect, send, answer) gets this long.
-const TIMEOUT: Duration = Duration::from_secs(10);
-
 /// The x-token: lowercase hex HMAC-SHA256 of `values` concatenated with no separator, keyed with
 /// the merchant's secret key (https://docs.cinetpay.com/api/1.0-en/checkout/hmac).
 pub fn x_token<'a>(secret_key: &str, values: impl IntoIterator<Item = &'a str>) -> String {
@@ -195,6 +192,8 @@ pub struct Policy {
     pub retry_initial: Duration,
     /// POST attempts in all (at least 1).
     pub max_attempts: u32,
+    /// How long each request (connect, send, answer) may take before it counts as failed.
+    pub timeout: Duration,
     /// One stderr line per attempt.
     pub log: bool,
 }
@@ -284,14 +283,14 @@ async fn deliver(n: &Notification, log: &Log, policy: Policy) {
     };
     // CinetPay pings "to check it is reachable"; the emulator posts whatever the ping got, so
     // that a handler that mishandles GET still sees its POST in tests.
-    let ping = send(&n.url, None).await;
+    let ping = send(&n.url, None, policy.timeout).await;
     record(DeliveryKind::Ping, 1, &ping);
     let pairs: Vec<(&str, &str)> = n.form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let body = crate::form::encode(&pairs);
     let mut wait = policy.retry_initial;
     let attempts = policy.max_attempts.max(1);
     for attempt in 1..=attempts {
-        let result = send(&n.url, Some((&n.x_token, &body))).await;
+        let result = send(&n.url, Some((&n.x_token, &body)), policy.timeout).await;
         record(DeliveryKind::Post, attempt, &result);
         if result == Ok(200) || attempt == attempts {
             return;
@@ -360,7 +359,7 @@ fn target(url: &str) -> Result<Target, String> {
 
 /// One request: a GET ping without `post`, else the form POST with its x-token. The merchant's
 /// status, or why there is none.
-async fn send(url: &str, post: Option<(&str, &str)>) -> Result<u16, String> {
+async fn send(url: &str, post: Option<(&str, &str)>, timeout: Duration) -> Result<u16, String> {
     let t = target(url)?;
     let exchange = async {
         let stream = tokio::net::TcpStream::connect((t.host.as_str(), t.port))
@@ -410,9 +409,9 @@ async fn send(url: &str, post: Option<(&str, &str)>) -> Result<u16, String> {
             .await;
         Ok(status)
     };
-    tokio::time::timeout(TIMEOUT, exchange)
+    tokio::time::timeout(timeout, exchange)
         .await
-        .unwrap_or_else(|_| Err(format!("no answer from {url} within {TIMEOUT:?}")))
+        .unwrap_or_else(|_| Err(format!("no answer from {url} within {timeout:?}")))
 }
 
 #[cfg(test)]
@@ -585,11 +584,58 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_notify_url_that_never_answers_times_out_and_is_retried() {
+        // Accepts, reads, never answers.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((stream, _)) = listener.accept().await {
+                held.push(stream);
+            }
+        });
+        let log = Log::default();
+        let policy = Policy {
+            retry_initial: Duration::from_millis(10),
+            max_attempts: 3,
+            timeout: Duration::from_millis(100),
+            log: false,
+        };
+        let mut t = transaction(PaymentState::Accepted);
+        t.notify_url = format!("http://127.0.0.1:{port}/notify");
+        let started = std::time::Instant::now();
+        deliver(&Notification::new(&t, "k"), &log, policy).await;
+        let attempts = log.of("445160", "ORDER-42");
+        let kinds: Vec<(DeliveryKind, u32)> =
+            attempts.iter().map(|d| (d.kind, d.attempt)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (DeliveryKind::Ping, 1),
+                (DeliveryKind::Post, 1),
+                (DeliveryKind::Post, 2),
+                (DeliveryKind::Post, 3)
+            ]
+        );
+        assert!(attempts.iter().all(|d| d.http_status.is_none()
+            && d.error.as_deref().is_some_and(|e| e.contains("no answer"))));
+        // Four timeouts and two waits, not a hang.
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[tokio::test]
     async fn https_and_unreachable_urls_are_failed_attempts() {
         let log = Log::default();
         let policy = Policy {
             retry_initial: Duration::from_millis(1),
             max_attempts: 2,
+            timeout: Duration::from_secs(10),
             log: false,
         };
         let mut t = transaction(PaymentState::Refused);
@@ -618,9 +664,13 @@ mod tests {
             .and_then(|l| l.local_addr())
             .expect("port")
             .port();
-        let error = send(&format!("http://127.0.0.1:{port}/n"), None)
-            .await
-            .expect_err("nobody there");
+        let error = send(
+            &format!("http://127.0.0.1:{port}/n"),
+            None,
+            Duration::from_secs(10),
+        )
+        .await
+        .expect_err("nobody there");
         assert!(error.contains("cannot connect"), "{error}");
     }
 }

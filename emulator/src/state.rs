@@ -142,6 +142,7 @@ impl State {
             policy: notify::Policy {
                 retry_initial: Duration::from_millis(config.notify_retry_initial_ms),
                 max_attempts: config.notify_max_attempts.max(1),
+                timeout: Duration::from_millis(config.notify_timeout_ms),
                 log: config.log_requests,
             },
             deliveries: Arc::default(),
