@@ -21,6 +21,12 @@ export interface ClientConfig {
    * request was sent; checkPayment also retries timeouts, broken connections, 5xx and 429.
    */
   maxRetries?: number;
+  /**
+   * More certificate authorities to trust, as PEM text, beside the bundled Mozilla roots (a
+   * proxy that re-signs TLS, a test server). Verification cannot be turned off: a refused
+   * certificate is a NetworkError with code `tls`.
+   */
+  caCertificates?: string;
 }
 
 /** `currency`: the account must accept it. */
@@ -172,7 +178,8 @@ export type ErrorCode =
   | 'internal'
   | 'invalid_notification'
   | 'secret_key_required'
-  | 'payment_not_found';
+  | 'payment_not_found'
+  | 'tls';
 
 /** The family of a code in the core's error table; each has its class. */
 export type ErrorFamily = 'validation' | 'authentication' | 'rate_limit' | 'api' | 'network' | 'timeout' | 'internal';

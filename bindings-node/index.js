@@ -17,6 +17,7 @@ const SETTING_OF = {
   timeoutMs: 'timeout_ms',
   connectTimeoutMs: 'connect_timeout_ms',
   maxRetries: 'max_retries',
+  caCertificates: 'ca_certificates',
 };
 const CONFIG_KEYS = Object.keys(SETTING_OF);
 const MAX_DEPTH = 8;

@@ -45,6 +45,9 @@ typedef enum CinetPayStatus {
   CINETPAY_ERR_SECRET_KEY_REQUIRED = 19,
   // `payment_not_found`: check_payment found no payment with this id.
   CINETPAY_ERR_PAYMENT_NOT_FOUND = 20,
+  // `tls`: the server's certificate was refused (unknown authority, expired, another
+  // host's); nothing was sent.
+  CINETPAY_ERR_TLS = 21,
 } CinetPayStatus;
 
 // An opaque client. Create with `cinetpay_client_new`, release with `cinetpay_client_free`.

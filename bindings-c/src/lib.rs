@@ -63,6 +63,9 @@ pub enum CinetPayStatus {
     CinetpayErrSecretKeyRequired = 19,
     /// `payment_not_found`: check_payment found no payment with this id.
     CinetpayErrPaymentNotFound = 20,
+    /// `tls`: the server's certificate was refused (unknown authority, expired, another
+    /// host's); nothing was sent.
+    CinetpayErrTls = 21,
 }
 
 const STATUS_BY_CODE: &[(ErrorCode, CinetPayStatus)] = &[
@@ -125,6 +128,7 @@ const STATUS_BY_CODE: &[(ErrorCode, CinetPayStatus)] = &[
         ErrorCode::PaymentNotFound,
         CinetPayStatus::CinetpayErrPaymentNotFound,
     ),
+    (ErrorCode::Tls, CinetPayStatus::CinetpayErrTls),
 ];
 
 fn status_of(code: ErrorCode) -> CinetPayStatus {

@@ -129,7 +129,7 @@ test('error classes: instanceof, codes and names', async () => {
   assert.deepEqual([...cinetpay.ERROR_CODES].sort(), [
     'access_denied', 'api_error', 'auth_not_found', 'currency_not_allowed', 'decode', 'forbidden', 'internal',
     'invalid_notification', 'minimum_required_field', 'network', 'payment_not_found', 'processing_error', 'response_too_large',
-    'secret_key_required', 'server_error', 'site_id_not_valid', 'timeout', 'too_many_requests',
+    'secret_key_required', 'server_error', 'site_id_not_valid', 'timeout', 'tls', 'too_many_requests',
     'user_agent_required', 'validation_error',
   ]);
 });
@@ -146,6 +146,7 @@ test('every code raises the class of its family in the core\'s table', () => {
     too_many_requests: cinetpay.RateLimitError,
     network: cinetpay.NetworkError,
     timeout: cinetpay.TimeoutError,
+    tls: cinetpay.NetworkError,
     internal: cinetpay.CinetPayError,
     invalid_notification: cinetpay.ValidationError,
     secret_key_required: cinetpay.ValidationError,

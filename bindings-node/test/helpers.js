@@ -15,10 +15,14 @@ function fixture(name) {
   return JSON.parse(readFileSync(path.join(ROOT, 'tests', 'fixtures', name), 'utf8'));
 }
 
+/** The emulator binary: $CINETPAY_EMULATOR, else this checkout's debug build. */
+function emulatorBinary() {
+  return process.env.CINETPAY_EMULATOR ?? path.join(ROOT, 'target', 'debug', 'cinetpay-emulator');
+}
+
 /** Starts `cinetpay-emulator --port 0`; resolves to { url, transaction(), stop() }. */
 function startEmulator(...args) {
-  const binary = process.env.CINETPAY_EMULATOR ?? path.join(ROOT, 'target', 'debug', 'cinetpay-emulator');
-  const child = spawn(binary, ['--port', '0', '--quiet', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(emulatorBinary(), ['--port', '0', '--quiet', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     readline.createInterface({ input: child.stdout }).once('line', (line) => {
@@ -70,4 +74,4 @@ function payload(overrides = {}) {
   return { ...fixture('validation.json').base, transaction_id: uniqueId(), ...overrides };
 }
 
-module.exports = { API_KEY, SITE_ID, ROOT, fixture, startEmulator, startBarrier, closedPortUrl, uniqueId, payload };
+module.exports = { API_KEY, SITE_ID, ROOT, fixture, emulatorBinary, startEmulator, startBarrier, closedPortUrl, uniqueId, payload };

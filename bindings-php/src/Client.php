@@ -13,7 +13,9 @@ namespace CinetPay;
  *
  * Settings are the core's one schema, handed over as given: api_key, site_id, secret_key,
  * base_url, timeout (seconds) or timeout_ms, connect_timeout or connect_timeout_ms,
- * max_retries, app_info. Every request is validated before anything is sent. Errors are
+ * max_retries, app_info, ca_certificates (PEM text of more authorities to trust; a refused
+ * certificate is a NetworkException with errorCode() 'tls'). Every request is validated before
+ * anything is sent. Errors are
  * CinetPayException subclasses, one per family (ValidationException, AuthenticationException,
  * RateLimitException, ApiException, NetworkException, TimeoutException).
  */

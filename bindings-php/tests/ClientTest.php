@@ -232,4 +232,44 @@ final class ClientTest extends TestCase
         self::assertStringEndsWith('bindings-php/lib/libcinetpay.so', $candidates[getenv('CINETPAY_LIB') ? 1 : 0]);
         self::assertContains(dirname(__DIR__, 2) . '/target/release/libcinetpay.so', $candidates);
     }
+
+    /**
+     * TLS (tests/fixtures/tls.json) against emulators serving HTTPS, started by scripts/test:
+     * CINETPAY_TLS_DIR holds `cinetpay-emulator tls-certs`' files, CINETPAY_TLS_URLS the
+     * good, expired and wrong-host servers' URLs, comma-separated.
+     */
+    public function testTlsTrustsTheConfiguredAuthorityOnlyAndRefusesBadCertificates(): void
+    {
+        $dir = getenv('CINETPAY_TLS_DIR');
+        $urls = getenv('CINETPAY_TLS_URLS');
+        if (!is_string($dir) || $dir === '' || !is_string($urls) || $urls === '') {
+            self::fail('CINETPAY_TLS_DIR and CINETPAY_TLS_URLS are not set: scripts/test php starts the HTTPS emulators');
+        }
+        $servers = array_combine(['good', 'expired', 'wrong-host'], explode(',', $urls));
+        $ca = (string) file_get_contents("$dir/ca.pem");
+        $fixture = json_decode((string) file_get_contents(dirname(__DIR__, 2) . '/tests/fixtures/tls.json'), true);
+        foreach ($fixture['cases'] as $case) {
+            $settings = ['base_url' => $servers[$case['server']]];
+            if ($case['trust_ca']) {
+                $settings['ca_certificates'] = $ca;
+            }
+            try {
+                $link = self::client($settings)->initPayment(self::request());
+                self::assertSame('ok', $case['expect'], $case['name']);
+                self::assertStringStartsWith($servers[$case['server']], $link['payment_url']);
+            } catch (NetworkException $e) {
+                self::assertSame('tls', $case['expect'], $case['name'] . ': ' . $e->getMessage());
+                self::assertSame('tls', $e->errorCode(), $case['name']);
+                self::assertFalse($e->requestSent(), $case['name']);
+            }
+        }
+        foreach ($fixture['bad_settings'] as $bad) {
+            try {
+                self::client(['ca_certificates' => $bad['ca_certificates']]);
+                self::fail($bad['name'] . ': accepted');
+            } catch (ValidationException $e) {
+                self::assertSame($bad['field'], $e->field(), $bad['name']);
+            }
+        }
+    }
 }

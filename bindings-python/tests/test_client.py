@@ -209,6 +209,7 @@ EXPECTED_CLASS = {
     "invalid_notification": cinetpay.ValidationError,
     "secret_key_required": cinetpay.ValidationError,
     "payment_not_found": cinetpay.APIError,
+    "tls": cinetpay.NetworkError,
 }
 
 

@@ -53,6 +53,11 @@ pub struct ClientOptions {
     /// Your application's product token, appended to the User-Agent (`myshop/1.2`).
     #[uniffi(default = None)]
     pub app_info: Option<String>,
+    /// More certificate authorities to trust, as PEM text, beside the bundled Mozilla roots (a
+    /// proxy that re-signs TLS, a test server). Verification cannot be turned off: a refused
+    /// certificate is a `Network` exception with code `tls`.
+    #[uniffi(default = None)]
+    pub ca_certificates: Option<String>,
 }
 
 /// One line of `invoice_data`: a list of these keeps the order the merchant gave, which a map

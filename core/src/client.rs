@@ -427,7 +427,13 @@ impl Client {
                 ),
             ),
         };
-        let error = if e.is_connect() {
+        let error = if let Some(tls) = tls_failure(&e) {
+            Error::new(
+                ErrorCode::Tls,
+                format!("TLS with {host} failed: {tls}{retried}; {not_sent}"),
+            )
+            .with_request_sent(false)
+        } else if e.is_connect() {
             let (code, what) = if e.is_timeout() || cause.contains("timed out") {
                 (
                     ErrorCode::Timeout,
@@ -534,7 +540,7 @@ pub(crate) fn forget_thread_pools() {
 /// proxy for the loopback `http://` base URLs (the emulator).
 fn build_http(config: &ClientConfig, loopback_http: bool) -> Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder()
-        .tls_backend_preconfigured(tls_config()?)
+        .tls_backend_preconfigured(tls_config(config)?)
         .timeout(config.timeout)
         .connect_timeout(config.connect_timeout)
         .tcp_nodelay(true)
@@ -573,12 +579,16 @@ fn backoff(initial: Duration, attempt: u32) -> Duration {
 /// rustls with the ring provider and Mozilla's roots bundled in the binary: stale system CA
 /// stores are the documented cause of "certificate has expired" failures, and no
 /// process-global crypto provider is installed that could clash with the host application's.
-fn tls_config() -> Result<rustls::ClientConfig> {
+/// `ca_certificates` adds authorities to those roots, for that client only.
+fn tls_config(config: &ClientConfig) -> Result<rustls::ClientConfig> {
     static TLS: OnceLock<std::result::Result<rustls::ClientConfig, String>> = OnceLock::new();
-    TLS.get_or_init(|| {
-        let roots = rustls::RootCertStore {
+    let build = |extra: Vec<rustls::pki_types::CertificateDer<'static>>| {
+        let mut roots = rustls::RootCertStore {
             roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
         };
+        for cert in extra {
+            roots.add(cert).map_err(|e| e.to_string())?;
+        }
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut config = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
@@ -587,9 +597,33 @@ fn tls_config() -> Result<rustls::ClientConfig> {
             .with_no_client_auth();
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(config)
-    })
-    .clone()
-    .map_err(|e| Error::new(ErrorCode::Internal, format!("could not set up TLS: {e}")))
+    };
+    let extra = config.extra_roots()?;
+    let built = if extra.is_empty() {
+        TLS.get_or_init(|| build(Vec::new())).clone()
+    } else {
+        build(extra)
+    };
+    built.map_err(|e| Error::new(ErrorCode::Internal, format!("could not set up TLS: {e}")))
+}
+
+/// The TLS failure somewhere in `e`'s chain, if the handshake is what failed. rustls's error
+/// travels inside `io::Error`s (nested ones, with reqwest's connector), whose `source()` skips
+/// the error they wrap, so an `io::Error` is opened with `get_ref` instead.
+fn tls_failure(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+            return Some(tls.to_string());
+        }
+        cur = match err.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => err.source(),
+        };
+    }
+    None
 }
 
 #[cfg(test)]

@@ -78,6 +78,10 @@ pub struct ClientConfig {
     /// Appended to the `User-Agent` (`name/version` tokens): bindings and plugins identify
     /// themselves here.
     pub app_info: Option<String>,
+    /// More certificate authorities to trust, as PEM text, beside the bundled Mozilla roots:
+    /// for a proxy that re-signs TLS with a private authority, or a test server. Never a way
+    /// to turn verification off.
+    pub ca_certificates: Option<String>,
 }
 
 impl ClientConfig {
@@ -93,6 +97,7 @@ impl ClientConfig {
             max_retries: DEFAULT_MAX_RETRIES,
             retry_initial_delay: Duration::from_millis(500),
             app_info: None,
+            ca_certificates: None,
         }
     }
 
@@ -123,6 +128,46 @@ impl ClientConfig {
             config.base_url = url;
         }
         Ok(config)
+    }
+
+    /// Trusts the certificate authorities in `pem` (one or more `BEGIN CERTIFICATE` blocks)
+    /// beside the bundled Mozilla roots.
+    #[must_use]
+    pub fn ca_certificates(mut self, pem: impl Into<String>) -> Self {
+        self.ca_certificates = Some(pem.into());
+        self
+    }
+
+    /// The certificates of [`ClientConfig::ca_certificates`], checked: PEM holding at least one
+    /// certificate.
+    pub(crate) fn extra_roots(&self) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>> {
+        use rustls::pki_types::CertificateDer;
+        use rustls::pki_types::pem::PemObject;
+        let Some(pem) = &self.ca_certificates else {
+            return Ok(Vec::new());
+        };
+        let bad = |why: &str| {
+            Error::validation(
+                "ca_certificates",
+                format!(
+                    "{why}: give the authority's certificate as PEM text \
+                     (-----BEGIN CERTIFICATE----- ...), not a file name"
+                ),
+            )
+        };
+        let certs = CertificateDer::pem_slice_iter(pem.as_bytes())
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| bad(&format!("is not valid PEM ({e})")))?;
+        if certs.is_empty() {
+            return Err(bad("holds no certificate"));
+        }
+        let mut store = rustls::RootCertStore::empty();
+        for cert in &certs {
+            store
+                .add(cert.clone())
+                .map_err(|e| bad(&format!("holds a certificate that cannot be a root ({e})")))?;
+        }
+        Ok(certs)
     }
 
     /// Sets the secret key (for notification verification).
@@ -212,6 +257,7 @@ impl ClientConfig {
                 ));
             }
         }
+        self.extra_roots()?;
         endpoint(&self.base_url, crate::operation::INIT_PAYMENT_PATH)
     }
 }

@@ -53,6 +53,9 @@ pub enum ErrorCode {
     SecretKeyRequired,
     /// `check_payment`: CinetPay has no payment with this `transaction_id` or token.
     PaymentNotFound,
+    /// The server's TLS certificate could not be verified (unknown authority, expired, issued
+    /// for another host name); nothing was sent. Verification cannot be turned off.
+    Tls,
 }
 
 impl ErrorCode {
@@ -78,6 +81,7 @@ impl ErrorCode {
         ErrorCode::InvalidNotification,
         ErrorCode::SecretKeyRequired,
         ErrorCode::PaymentNotFound,
+        ErrorCode::Tls,
     ];
 
     /// This code's row of [`ERROR_TABLE`].
@@ -340,6 +344,16 @@ pub const ERROR_TABLE: &[ErrorInfo] = {
             "CinetPay has no payment with this transaction_id or token for your site_id: check \
              the id and the account. After an init_payment that failed, it means the payment was \
              not created, so it can be initialised with the same transaction_id",
+        ),
+        row(
+            C::Tls,
+            "tls",
+            21,
+            F::Network,
+            "The server's certificate was refused, so nothing was sent. Check the host name in \
+             base_url and the machine's clock. Behind a proxy that re-signs TLS with a private \
+             authority, give that authority's certificate as the ca_certificates setting (PEM). \
+             Verification cannot be turned off",
         ),
     ]
 };

@@ -2,7 +2,8 @@
 //! bad setting is the same `validation_error` in every language.
 //!
 //! Keys (snake_case in every language; Node maps its camelCase options onto them one to one):
-//! `api_key`, `site_id`, `secret_key`, `base_url`, `app_info` (strings); `timeout` and
+//! `api_key`, `site_id`, `secret_key`, `base_url`, `app_info`, `ca_certificates` (PEM text)
+//! (strings); `timeout` and
 //! `connect_timeout` in seconds, or `timeout_ms` and `connect_timeout_ms` in milliseconds
 //! (positive numbers, not both forms of one); `max_retries` (an integer from 0 to
 //! [`MAX_RETRIES_LIMIT`]). `null` counts as absent. An unknown key is refused, with a
@@ -27,6 +28,7 @@ pub const SETTINGS: &[&str] = &[
     "connect_timeout",
     "connect_timeout_ms",
     "max_retries",
+    "ca_certificates",
 ];
 
 /// A configuration from `settings`. `api_key` and `site_id` are required, unless `base` (from
@@ -69,6 +71,9 @@ pub fn config_from_settings(settings: &Value, base: Option<ClientConfig>) -> Res
     }
     if let Some(k) = text("secret_key")? {
         config = config.secret_key(k);
+    }
+    if let Some(pem) = text("ca_certificates")? {
+        config = config.ca_certificates(pem);
     }
     if let Some(u) = text("base_url")? {
         config = config.base_url(u);

@@ -88,6 +88,13 @@ pub struct Config {
     /// timeout (the payment exists; `check` finds it).
     #[serde(default)]
     pub init_delay_ms: u64,
+    /// Serve HTTPS with this PEM certificate chain (and `tls_key_file`): see
+    /// `cinetpay-emulator tls-certs`.
+    #[serde(default)]
+    pub tls_cert_file: Option<String>,
+    /// The PEM private key of `tls_cert_file`.
+    #[serde(default)]
+    pub tls_key_file: Option<String>,
 }
 
 fn default_notify_retry_initial_ms() -> u64 {
@@ -116,11 +123,24 @@ impl Default for Config {
             notify_max_attempts: default_notify_max_attempts(),
             notify_timeout_ms: default_notify_timeout_ms(),
             init_delay_ms: 0,
+            tls_cert_file: None,
+            tls_key_file: None,
         }
     }
 }
 
 impl Config {
+    /// The TLS acceptor when `tls_cert_file` and `tls_key_file` are set (both or neither).
+    pub fn tls(&self) -> std::io::Result<Option<tokio_rustls::TlsAcceptor>> {
+        match (&self.tls_cert_file, &self.tls_key_file) {
+            (Some(cert), Some(key)) => crate::tls::acceptor(cert.as_ref(), key.as_ref()).map(Some),
+            (None, None) => Ok(None),
+            _ => Err(std::io::Error::other(
+                "TLS needs both a certificate and its key (--tls-cert and --tls-key)",
+            )),
+        }
+    }
+
     /// Reads a JSON config file: `{"accounts": [...], "rate_limit_per_second": 0,
     /// "notify_retry_initial_ms": 1000, "notify_max_attempts": 5}`, every key optional.
     pub fn from_json(text: &str) -> Result<Config, String> {

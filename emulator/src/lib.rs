@@ -43,6 +43,7 @@ pub mod payment;
 pub mod reply;
 pub mod server;
 pub mod state;
+pub mod tls;
 
 use std::io;
 use std::net::{SocketAddr, TcpListener};
@@ -71,10 +72,11 @@ impl Emulator {
 
     /// Starts on `addr` (port 0 picks a free one). Returns once the socket is listening.
     pub fn start_on(config: Config, addr: SocketAddr) -> io::Result<Emulator> {
+        let tls = config.tls()?;
         let listener = TcpListener::bind(addr)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let url = format!("http://{addr}");
+        let url = format!("{}://{addr}", if tls.is_some() { "https" } else { "http" });
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
@@ -90,7 +92,7 @@ impl Emulator {
                 runtime.block_on(async move {
                     match tokio::net::TcpListener::from_std(listener) {
                         Ok(listener) => {
-                            server::serve(listener, served, log, async {
+                            server::serve(listener, served, log, tls, async {
                                 let _ = rx.await;
                             })
                             .await;

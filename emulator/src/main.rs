@@ -35,7 +35,15 @@ usage: cinetpay-emulator [--host 127.0.0.1] [--port 0] [--config FILE.json]
   --notify-timeout-ms N
                     how long a notify_url has to answer one request before the attempt counts
                     as failed and is retried (default 10000)
-  --quiet           no per-request or per-notification log lines";
+  --tls-cert FILE --tls-key FILE
+                    serve HTTPS with this PEM certificate chain and key (the first line then
+                    says https://)
+  --quiet           no per-request or per-notification log lines
+
+cinetpay-emulator tls-certs DIR
+                    write a test authority and server certificates it signed into DIR, for
+                    TLS tests: ca.pem (the client's ca_certificates); good.pem/.key
+                    (127.0.0.1, valid); expired.pem/.key; wrong-host.pem/.key";
 
 fn parse(args: &[String]) -> Result<(Config, SocketAddr), String> {
     let mut config = Config::default();
@@ -86,6 +94,8 @@ fn parse(args: &[String]) -> Result<(Config, SocketAddr), String> {
                     .filter(|n| *n > 0)
                     .ok_or_else(|| "--notify-timeout-ms wants a number above 0".to_owned())?;
             }
+            "--tls-cert" => config.tls_cert_file = Some(value()?),
+            "--tls-key" => config.tls_key_file = Some(value()?),
             "--init-delay-ms" => {
                 config.init_delay_ms = value()?
                     .parse()
@@ -108,6 +118,24 @@ fn parse(args: &[String]) -> Result<(Config, SocketAddr), String> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("tls-certs") {
+        let Some(dir) = args.get(1) else {
+            eprintln!("cinetpay-emulator tls-certs DIR");
+            return ExitCode::from(2);
+        };
+        return match cinetpay_emulator::tls::write_test_certificates(dir.as_ref()) {
+            Ok(files) => {
+                for f in files {
+                    println!("{}", f.display());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("cinetpay-emulator: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let (config, addr) = match parse(&args) {
         Ok(parsed) => parsed,
         Err(e) => {
@@ -129,6 +157,14 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let tls = match config.tls() {
+        Ok(tls) => tls,
+        Err(e) => {
+            eprintln!("cinetpay-emulator: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let code = runtime.block_on(async move {
         let listener = match tokio::net::TcpListener::bind(addr).await {
             Ok(l) => l,
@@ -138,7 +174,7 @@ fn main() -> ExitCode {
             }
         };
         let url = match listener.local_addr() {
-            Ok(a) => format!("http://{a}"),
+            Ok(a) => format!("{scheme}://{a}"),
             Err(e) => {
                 eprintln!("cinetpay-emulator: {e}");
                 return ExitCode::FAILURE;
@@ -159,7 +195,7 @@ fn main() -> ExitCode {
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
-        server::serve(listener, state, config.log_requests, shutdown).await;
+        server::serve(listener, state, config.log_requests, tls, shutdown).await;
         ExitCode::SUCCESS
     });
     // Notifications still being delivered are dropped, not awaited.

@@ -39,11 +39,12 @@ type HandlerError = Box<dyn std::error::Error + Send + Sync>;
 /// Larger bodies get HTTP 413: a payment request is a few hundred bytes.
 const MAX_BODY: usize = 1024 * 1024;
 
-/// Accepts connections until `shutdown` resolves.
+/// Accepts connections until `shutdown` resolves, over TLS when `tls` is given.
 pub async fn serve(
     listener: TcpListener,
     state: Arc<State>,
     log: bool,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     shutdown: impl Future<Output = ()>,
 ) {
     tokio::pin!(shutdown);
@@ -60,14 +61,24 @@ pub async fn serve(
             continue;
         };
         let state = state.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
             let service = hyper::service::service_fn(move |req| {
                 handle(state.clone(), log, socket.clone(), req)
             });
-            let _ = hyper::server::conn::http1::Builder::new()
-                .keep_alive(true)
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+            let mut http = hyper::server::conn::http1::Builder::new();
+            http.keep_alive(true);
+            match tls {
+                // A client that refuses the certificate ends here, as it should.
+                Some(tls) => {
+                    if let Ok(stream) = tls.accept(stream).await {
+                        let _ = http.serve_connection(TokioIo::new(stream), service).await;
+                    }
+                }
+                None => {
+                    let _ = http.serve_connection(TokioIo::new(stream), service).await;
+                }
+            }
         });
     }
 }

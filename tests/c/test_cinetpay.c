@@ -65,11 +65,11 @@ static void test_static_strings(void) {
   CHECK(strcmp(cinetpay_status_code(CINETPAY_ERR_TOO_MANY_REQUESTS), "too_many_requests") == 0, "429");
   CHECK(strcmp(cinetpay_status_code(CINETPAY_ERR_INTERNAL), "internal") == 0, "internal");
   CHECK(strcmp(cinetpay_status_code(CINETPAY_ERR_SECRET_KEY_REQUIRED), "secret_key_required") == 0, "19");
-  CHECK(strcmp(cinetpay_status_code(CINETPAY_ERR_PAYMENT_NOT_FOUND), "payment_not_found") == 0, "last code");
+  CHECK(strcmp(cinetpay_status_code(CINETPAY_ERR_PAYMENT_NOT_FOUND), "payment_not_found") == 0, "20");
+  CHECK(strcmp(cinetpay_status_code(CINETPAY_ERR_TLS), "tls") == 0, "last code");
   /* Statuses are dense, from CINETPAY_OK to the last code; codes may be added, never renumbered. */
-  for (int s = CINETPAY_OK; s <= CINETPAY_ERR_PAYMENT_NOT_FOUND; s++) CHECK(cinetpay_status_code(s) != NULL, "status %d", s);
-  CHECK(cinetpay_status_code(-1) == NULL && cinetpay_status_code(CINETPAY_ERR_PAYMENT_NOT_FOUND + 1) == NULL,
-        "unknown");
+  for (int s = CINETPAY_OK; s <= CINETPAY_ERR_TLS; s++) CHECK(cinetpay_status_code(s) != NULL, "status %d", s);
+  CHECK(cinetpay_status_code(-1) == NULL && cinetpay_status_code(CINETPAY_ERR_TLS + 1) == NULL, "unknown");
 }
 
 static void test_bad_configs(void) {

@@ -100,6 +100,7 @@ class _Base:
         timeout: float = 30.0,
         connect_timeout: float = 10.0,
         max_retries: int = 2,
+        ca_certificates: Optional[str] = None,
     ) -> None:
         self._native = _native(
             dict(
@@ -110,6 +111,7 @@ class _Base:
                 timeout=timeout,
                 connect_timeout=connect_timeout,
                 max_retries=max_retries,
+                ca_certificates=ca_certificates,
             )
         )
 
@@ -121,11 +123,18 @@ class _Base:
 
     @classmethod
     def from_env(
-        cls: "Type[_C]", *, timeout: float = 30.0, connect_timeout: float = 10.0, max_retries: int = 2
+        cls: "Type[_C]",
+        *,
+        timeout: float = 30.0,
+        connect_timeout: float = 10.0,
+        max_retries: int = 2,
+        ca_certificates: Optional[str] = None,
     ) -> "_C":
         """A client from ``CINETPAY_API_KEY``, ``CINETPAY_SITE_ID`` and the optional
         ``CINETPAY_SECRET_KEY`` and ``CINETPAY_BASE_URL``; the keywords as for the constructor."""
-        settings = dict(timeout=timeout, connect_timeout=connect_timeout, max_retries=max_retries)
+        settings = dict(
+            timeout=timeout, connect_timeout=connect_timeout, max_retries=max_retries, ca_certificates=ca_certificates
+        )
         client: _C = cls._from_native(_native(settings, from_env=True))
         return client
 
@@ -193,6 +202,9 @@ class Client(_Base):
         max_retries: retries (0-10): for ``init_payment``, only of a connection that failed
             before the request was sent; for ``check_payment``, of any network failure,
             timeout, 5xx or 429.
+        ca_certificates: more certificate authorities to trust, as PEM text, beside the
+            bundled Mozilla roots (a proxy that re-signs TLS, a test server). Verification
+            cannot be turned off; a refused certificate raises ``NetworkError`` with code ``tls``.
 
     A client is safe to share between threads and reuses connections; each call releases the
     GIL while it waits. ``repr()`` never shows the keys.

@@ -952,6 +952,12 @@ public struct ClientOptions: Equatable, Hashable {
      * Your application's product token, appended to the User-Agent (`myshop/1.2`).
      */
     public var appInfo: String?
+    /**
+     * More certificate authorities to trust, as PEM text, beside the bundled Mozilla roots (a
+     * proxy that re-signs TLS, a test server). Verification cannot be turned off: a refused
+     * certificate is a `Network` exception with code `tls`.
+     */
+    public var caCertificates: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -970,12 +976,18 @@ public struct ClientOptions: Equatable, Hashable {
          */maxRetries: UInt32? = nil, 
         /**
          * Your application's product token, appended to the User-Agent (`myshop/1.2`).
-         */appInfo: String? = nil) {
+         */appInfo: String? = nil, 
+        /**
+         * More certificate authorities to trust, as PEM text, beside the bundled Mozilla roots (a
+         * proxy that re-signs TLS, a test server). Verification cannot be turned off: a refused
+         * certificate is a `Network` exception with code `tls`.
+         */caCertificates: String? = nil) {
         self.baseUrl = baseUrl
         self.timeoutMs = timeoutMs
         self.connectTimeoutMs = connectTimeoutMs
         self.maxRetries = maxRetries
         self.appInfo = appInfo
+        self.caCertificates = caCertificates
     }
 
     
@@ -998,7 +1010,8 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 timeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
                 connectTimeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
                 maxRetries: FfiConverterOptionUInt32.read(from: &buf), 
-                appInfo: FfiConverterOptionString.read(from: &buf)
+                appInfo: FfiConverterOptionString.read(from: &buf), 
+                caCertificates: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -1008,6 +1021,7 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterOptionUInt64.write(value.connectTimeoutMs, into: &buf)
         FfiConverterOptionUInt32.write(value.maxRetries, into: &buf)
         FfiConverterOptionString.write(value.appInfo, into: &buf)
+        FfiConverterOptionString.write(value.caCertificates, into: &buf)
     }
 }
 

@@ -1846,6 +1846,13 @@ data class ClientOptions (
      * Your application's product token, appended to the User-Agent (`myshop/1.2`).
      */
     var `appInfo`: kotlin.String? = null 
+    , 
+    /**
+     * More certificate authorities to trust, as PEM text, beside the bundled Mozilla roots (a
+     * proxy that re-signs TLS, a test server). Verification cannot be turned off: a refused
+     * certificate is a `Network` exception with code `tls`.
+     */
+    var `caCertificates`: kotlin.String? = null 
     
 ){
     
@@ -1867,6 +1874,7 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalULong.read(buf),
             FfiConverterOptionalUInt.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -1875,7 +1883,8 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalULong.allocationSize(value.`timeoutMs`) +
             FfiConverterOptionalULong.allocationSize(value.`connectTimeoutMs`) +
             FfiConverterOptionalUInt.allocationSize(value.`maxRetries`) +
-            FfiConverterOptionalString.allocationSize(value.`appInfo`)
+            FfiConverterOptionalString.allocationSize(value.`appInfo`) +
+            FfiConverterOptionalString.allocationSize(value.`caCertificates`)
     )
 
     override fun write(value: ClientOptions, buf: ByteBuffer) {
@@ -1884,6 +1893,7 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalULong.write(value.`connectTimeoutMs`, buf)
             FfiConverterOptionalUInt.write(value.`maxRetries`, buf)
             FfiConverterOptionalString.write(value.`appInfo`, buf)
+            FfiConverterOptionalString.write(value.`caCertificates`, buf)
     }
 }
 
