@@ -76,3 +76,34 @@ def test_a_forked_child_opens_its_own_connection_and_both_processes_keep_working
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_a_forked_child_can_use_the_asyncio_client_its_parent_used() -> None:
+    # The asyncio client runs its calls on the SDK's shared runtime, whose worker threads do not
+    # survive fork(): the child must get a runtime and connections of its own, not hang.
+    import asyncio
+    import signal
+
+    server = KeepAliveServer()
+    try:
+        client = cinetpay.AsyncClient(api_key="k-0000000000", site_id="1", base_url=f"http://127.0.0.1:{server.server_address[1]}")
+        asyncio.run(client.init_payment(**payload(1)))
+        assert len(server.connections) == 1
+        pid = os.fork()
+        if pid == 0:  # the child: one call, bounded by an alarm, then leave
+            signal.alarm(10)
+            code = 0
+            try:
+                asyncio.run(asyncio.wait_for(client.init_payment(**payload(2)), 5))
+            except BaseException:
+                code = 1
+            os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, f"the child's call failed or hung ({status})"
+        assert len(server.connections) == 2, "the child must open a connection of its own"
+        asyncio.run(client.init_payment(**payload(3)))
+        assert len(server.connections) == 2, "the parent still has its own connection"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -15,8 +15,8 @@
 
 use std::cell::{Cell, RefCell};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::OnceLock;
 use std::sync::mpsc;
+use std::sync::{Mutex, PoisonError};
 
 use tokio::runtime::Runtime;
 
@@ -30,24 +30,34 @@ use crate::status::{PaymentLookup, PaymentStatus};
 
 /// The runtime shared by every blocking client, and by bindings that need one (the Python
 /// binding runs its asyncio client on it too).
+///
+/// One per process: a child of `fork()` (gunicorn --preload, multiprocessing) inherits the
+/// parent's runtime without its worker threads, so a task spawned there would never run. The
+/// child builds its own on its first call and leaves the inherited one alone (leaked: dropping
+/// it would wait for threads that do not exist in the child).
 pub fn runtime() -> Result<&'static Runtime> {
-    static RUNTIME: OnceLock<std::result::Result<Runtime, String>> = OnceLock::new();
-    RUNTIME
-        .get_or_init(|| {
-            tokio::runtime::Builder::new_multi_thread()
+    static RUNTIME: Mutex<Option<(u32, &'static Runtime)>> = Mutex::new(None);
+    let pid = std::process::id();
+    let mut slot = RUNTIME.lock().unwrap_or_else(PoisonError::into_inner);
+    match *slot {
+        Some((owner, runtime)) if owner == pid => Ok(runtime),
+        _ => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
                 .thread_name("cinetpay-runtime")
                 .enable_all()
                 .build()
-                .map_err(|e| e.to_string())
-        })
-        .as_ref()
-        .map_err(|e| {
-            Error::new(
-                ErrorCode::Internal,
-                format!("could not start the SDK runtime: {e}"),
-            )
-        })
+                .map_err(|e| {
+                    Error::new(
+                        ErrorCode::Internal,
+                        format!("could not start the SDK runtime: {e}"),
+                    )
+                })?;
+            let runtime: &'static Runtime = Box::leak(Box::new(runtime));
+            *slot = Some((pid, runtime));
+            Ok(runtime)
+        }
+    }
 }
 
 /// The blocking twin of [`crate::Client`]: same configuration, same behaviour.

@@ -64,7 +64,12 @@ pub struct Client {
 }
 
 struct Inner {
+    /// The pool for calls on the shared runtime, in the process that built the client.
     http: reqwest::Client,
+    /// The process `http` belongs to, and the pool of a `fork()` child, built on its first
+    /// call: the inherited pool's connections are the parent's sockets.
+    pid: u32,
+    child_http: std::sync::Mutex<Option<(u32, reqwest::Client)>>,
     config: ClientConfig,
     payment_endpoint: Url,
     check_endpoint: Url,
@@ -97,6 +102,8 @@ impl Client {
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                pid: std::process::id(),
+                child_http: std::sync::Mutex::new(None),
                 config,
                 payment_endpoint,
                 check_endpoint,
@@ -115,11 +122,28 @@ impl Client {
     /// caller's own runtime (see [`crate::blocking`]), that thread's. A connection belongs to the
     /// runtime that opened it, so one pool never serves two runtimes.
     fn http(&self) -> Result<reqwest::Client> {
-        if !crate::blocking::on_thread_runtime() {
-            return Ok(self.inner.http.clone());
-        }
         let inner = &*self.inner;
         let build = || build_http(&inner.config, inner.payment_endpoint.scheme() == "http");
+        if !crate::blocking::on_thread_runtime() {
+            let pid = std::process::id();
+            if pid == inner.pid {
+                return Ok(inner.http.clone());
+            }
+            // A child of fork(): a pool of its own, the parent's left untouched (leaked).
+            let mut child = inner
+                .child_http
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some((_, http)) = child.as_ref().filter(|(owner, _)| *owner == pid) {
+                return Ok(http.clone());
+            }
+            if let Some(inherited) = child.take() {
+                std::mem::forget(inherited);
+            }
+            let http = build()?;
+            *child = Some((pid, http.clone()));
+            return Ok(http);
+        }
         THREAD_HTTP
             .try_with(|cell| {
                 let mut clients = cell.borrow_mut();
