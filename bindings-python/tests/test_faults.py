@@ -14,7 +14,7 @@ import pytest
 
 import cinetpay
 
-from conftest import Emulator, fixture
+from conftest import Emulator, fixture, payload
 
 MATRIX = fixture("faults.json")
 ACCOUNT = MATRIX["account"]
@@ -41,13 +41,6 @@ def faulty() -> Iterator[Emulator]:
     e.stop()
 
 
-def payment(transaction_id: str) -> Dict[str, Any]:
-    return dict(
-        transaction_id=transaction_id, amount=100, currency="XOF", description="Commande",
-        notify_url="https://shop.example/notify", return_url="https://shop.example/return",
-    )
-
-
 @pytest.mark.parametrize("kind", ["blocking", "asyncio"])
 @pytest.mark.parametrize("case", MATRIX["cases"], ids=[c["name"] for c in MATRIX["cases"]])
 def test_fault(faulty: Emulator, case: Dict[str, Any], kind: str) -> None:
@@ -61,20 +54,20 @@ def test_fault(faulty: Emulator, case: Dict[str, Any], kind: str) -> None:
     )
     blocking = cinetpay.Client(**settings)
     if operation == "check_payment":
-        blocking.init_payment(**payment(transaction_id))
+        blocking.init_payment(**payload(transaction_id=transaction_id))
     control(faulty, "POST", "/_emulator/faults", dict(case["fault"], path=PATHS[operation]))
     before = control(faulty, "GET", "/_emulator/stats")["api_requests"]
     rss_before = rss_kib()
 
     def call_blocking() -> Any:
         if operation == "init_payment":
-            return blocking.init_payment(**payment(transaction_id))
+            return blocking.init_payment(**payload(transaction_id=transaction_id))
         return blocking.check_payment(transaction_id)
 
     async def call_async() -> Any:
         client = cinetpay.AsyncClient(**settings)
         if operation == "init_payment":
-            return await client.init_payment(**payment(transaction_id))
+            return await client.init_payment(**payload(transaction_id=transaction_id))
         return await client.check_payment(transaction_id)
 
     started = time.monotonic()

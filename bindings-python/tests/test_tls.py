@@ -12,7 +12,7 @@ import pytest
 
 import cinetpay
 
-from conftest import API_KEY, SITE_ID, Emulator, emulator_binary, fixture
+from conftest import API_KEY, SITE_ID, Emulator, emulator_binary, fixture, payload
 
 CASES = fixture("tls.json")
 
@@ -35,13 +35,6 @@ def servers(certificates: Path) -> Iterator[Dict[str, Emulator]]:
         e.stop()
 
 
-def payment(transaction_id: str) -> Dict[str, Any]:
-    return dict(
-        transaction_id=transaction_id, amount=100, currency="XOF", description="Commande",
-        notify_url="https://shop.example/notify", return_url="https://shop.example/return",
-    )
-
-
 @pytest.mark.parametrize("kind", ["blocking", "asyncio"])
 @pytest.mark.parametrize("case", CASES["cases"], ids=[c["name"] for c in CASES["cases"]])
 def test_tls(case: Dict[str, Any], kind: str, certificates: Path, servers: Dict[str, Emulator]) -> None:
@@ -53,11 +46,11 @@ def test_tls(case: Dict[str, Any], kind: str, certificates: Path, servers: Dict[
 
     def call() -> Any:
         if kind == "blocking":
-            return cinetpay.Client(**settings).init_payment(**payment(transaction_id))
+            return cinetpay.Client(**settings).init_payment(**payload(transaction_id=transaction_id))
         import asyncio
 
         async def run() -> Any:
-            return await cinetpay.AsyncClient(**settings).init_payment(**payment(transaction_id))
+            return await cinetpay.AsyncClient(**settings).init_payment(**payload(transaction_id=transaction_id))
 
         return asyncio.run(run())
 

@@ -18,21 +18,11 @@
 
 #include "cinetpay.h"
 #include "check.h"
+#include "read_text.h"
 #include "loopback_http.h"
 
 static cJSON *read_json(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    perror(path);
-    exit(2);
-  }
-  fseek(f, 0, SEEK_END);
-  long size = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *text = malloc((size_t)size + 1);
-  if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) exit(2);
-  text[size] = '\0';
-  fclose(f);
+  char *text = read_text(path);
   cJSON *json = cJSON_Parse(text);
   free(text);
   if (!json) exit(2);

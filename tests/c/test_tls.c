@@ -14,22 +14,7 @@
 
 #include "cinetpay.h"
 #include "check.h"
-
-static char *read_text(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    perror(path);
-    exit(2);
-  }
-  fseek(f, 0, SEEK_END);
-  long size = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *text = malloc((size_t)size + 1);
-  if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) exit(2);
-  text[size] = '\0';
-  fclose(f);
-  return text;
-}
+#include "read_text.h"
 
 /* A client for `url`, trusting `ca` when not NULL; NULL and the error JSON in `*error` if the
  * settings are refused. */

@@ -18,6 +18,7 @@
 
 #include "cinetpay.h"
 #include "check.h"
+#include "read_text.h"
 #include "loopback_http.h"
 
 
@@ -27,18 +28,7 @@ static const char *FIXTURES;
 static cJSON *fixture(const char *name) {
   char path[1024];
   snprintf(path, sizeof path, "%s/%s", FIXTURES, name);
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    perror(path);
-    exit(2);
-  }
-  fseek(f, 0, SEEK_END);
-  long size = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *text = malloc((size_t)size + 1);
-  if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) exit(2);
-  text[size] = '\0';
-  fclose(f);
+  char *text = read_text(path);
   cJSON *json = cJSON_Parse(text);
   free(text);
   if (!json) {
