@@ -216,12 +216,15 @@ fn run_on_thread<T>(fut: impl Future<Output = Result<T>>) -> Result<T> {
         let Some((runtime, _)) = slot.0.as_ref() else {
             return Err(panicked());
         };
-        // The thread's connections were idle while it was away: let their tasks see what
-        // happened meanwhile (a server closing a kept-alive connection) before one is reused.
-        runtime.block_on(async {
-            tokio::task::yield_now().await;
-            tokio::task::yield_now().await;
-        });
+        // The thread's reqwest connections (a proxied client's) were idle while it was away:
+        // let their tasks see what happened meanwhile (a server closing a kept-alive
+        // connection) before one is reused. Direct connections check for themselves.
+        if crate::client::thread_has_pools() {
+            runtime.block_on(async {
+                tokio::task::yield_now().await;
+                tokio::task::yield_now().await;
+            });
+        }
         ON_THREAD_RUNTIME.set(true);
         let result = catch_unwind(AssertUnwindSafe(|| runtime.block_on(fut)));
         ON_THREAD_RUNTIME.set(false);

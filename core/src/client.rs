@@ -70,6 +70,12 @@ struct Inner {
     /// call: the inherited pool's connections are the parent's sockets.
     pid: u32,
     child_http: std::sync::Mutex<Option<(u32, reqwest::Client)>>,
+    /// The TLS settings of the blocking callers' own connections (`crate::direct`), the same
+    /// as reqwest's.
+    tls: Arc<rustls::ClientConfig>,
+    /// Whether blocking calls go through reqwest after all: a proxy in the environment, which
+    /// only reqwest honours (never for the loopback emulator).
+    via_proxy: bool,
     config: ClientConfig,
     payment_endpoint: Url,
     check_endpoint: Url,
@@ -98,10 +104,14 @@ impl Client {
         }
         let user_agent = HeaderValue::from_str(&ua)
             .map_err(|_| Error::validation("app_info", "must be printable ASCII"))?;
-        let http = build_http(&config, payment_endpoint.scheme() == "http")?;
+        let loopback_http = payment_endpoint.scheme() == "http";
+        let http = build_http(&config, loopback_http)?;
+        let tls = Arc::new(tls_config(&config)?);
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                tls,
+                via_proxy: !loopback_http && crate::direct::proxy_configured(),
                 pid: std::process::id(),
                 child_http: std::sync::Mutex::new(None),
                 config,
@@ -348,18 +358,26 @@ impl Client {
         let inner = &*self.inner;
         let mut attempt: u32 = 0;
         loop {
-            let sent = self
-                .http()?
-                .post(call.url.clone())
-                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                .header(ACCEPT, HeaderValue::from_static("application/json"))
-                .header(USER_AGENT, inner.user_agent.clone())
-                .body(body.clone())
-                .send()
-                .await;
-            let result = match sent {
-                Ok(response) => self.read(response, call, decode).await,
-                Err(e) => Err(self.transport_error(e, call, attempt)),
+            let result = if crate::blocking::on_thread_runtime() && !inner.via_proxy {
+                // A blocking caller: its own socket, no runtime in between (crate::direct).
+                match self.post_direct(call, &body) {
+                    Ok(answer) => decode(answer.status, answer.retry_after, &answer.body),
+                    Err(failure) => Err(self.failure_error(failure, call, attempt)),
+                }
+            } else {
+                let sent = self
+                    .http()?
+                    .post(call.url.clone())
+                    .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                    .header(ACCEPT, HeaderValue::from_static("application/json"))
+                    .header(USER_AGENT, inner.user_agent.clone())
+                    .body(body.clone())
+                    .send()
+                    .await;
+                match sent {
+                    Ok(response) => self.read(response, call, decode).await,
+                    Err(e) => Err(self.transport_error(e, call, attempt)),
+                }
             };
             let error = match result {
                 Ok(value) => return Ok(value),
@@ -418,9 +436,76 @@ impl Client {
         decode(status, retry_after, &body)
     }
 
+    /// One attempt on this thread's kept-alive connection for this client.
+    fn post_direct(
+        &self,
+        call: &Call<'_>,
+        body: &[u8],
+    ) -> std::result::Result<crate::direct::Answer, crate::direct::Failure> {
+        let inner = &*self.inner;
+        let target = crate::direct::Target {
+            url: call.url,
+            user_agent: inner.user_agent.to_str().unwrap_or(USER_AGENT_PREFIX),
+            tls: &inner.tls,
+            connect_timeout: inner.config.connect_timeout,
+            timeout: inner.config.timeout,
+        };
+        let me = Arc::as_ptr(&self.inner);
+        let kept = THREAD_CONNECTIONS
+            .try_with(|cell| {
+                let mut conns = cell.borrow_mut();
+                // Connections of clients dropped since are closed on this thread's next call.
+                conns.retain(|(owner, _)| owner.strong_count() > 0);
+                conns
+                    .iter_mut()
+                    .find(|(owner, _)| owner.as_ptr() == me)
+                    .and_then(|(_, conn)| conn.take())
+            })
+            .ok()
+            .flatten();
+        let (result, keep) = crate::direct::post(&target, kept, body);
+        if let Some(conn) = keep {
+            let _ = THREAD_CONNECTIONS.try_with(|cell| {
+                let mut conns = cell.borrow_mut();
+                match conns.iter_mut().find(|(owner, _)| owner.as_ptr() == me) {
+                    Some((_, slot)) => *slot = Some(conn),
+                    None => conns.push((Arc::downgrade(&self.inner), Some(conn))),
+                }
+            });
+        }
+        result
+    }
+
     fn transport_error(&self, e: reqwest::Error, call: &Call<'_>, retries: u32) -> Error {
-        let config = &self.inner.config;
+        use crate::direct::Failure;
         let cause = root_cause(&e);
+        let failure = if let Some(tls) = tls_failure(&e) {
+            Failure::Tls(tls)
+        } else if e.is_connect() {
+            if e.is_timeout() || cause.contains("timed out") {
+                Failure::ConnectTimeout
+            } else {
+                Failure::Connect(cause)
+            }
+        } else if e.is_timeout() {
+            Failure::Timeout
+        } else {
+            Failure::Broken(cause)
+        };
+        self.failure_error(failure, call, retries)
+            .with_source(e.without_url())
+    }
+
+    /// The error for a failed attempt, the same from either path: what happened, on which
+    /// host, whether the request was sent, and what to do now.
+    fn failure_error(
+        &self,
+        failure: crate::direct::Failure,
+        call: &Call<'_>,
+        retries: u32,
+    ) -> Error {
+        use crate::direct::Failure;
+        let config = &self.inner.config;
         // Name the host tried: "could not connect" alone does not tell a wrong base_url from a
         // firewall.
         let host = match (call.url.host_str(), call.url.port_or_known_default()) {
@@ -451,48 +536,48 @@ impl Client {
                 ),
             ),
         };
-        let error = if let Some(tls) = tls_failure(&e) {
-            Error::new(
+        match failure {
+            Failure::Tls(tls) => Error::new(
                 ErrorCode::Tls,
                 format!("TLS with {host} failed: {tls}{retried}; {not_sent}"),
             )
-            .with_request_sent(false)
-        } else if e.is_connect() {
-            let (code, what) = if e.is_timeout() || cause.contains("timed out") {
-                (
-                    ErrorCode::Timeout,
-                    format!(
-                        "could not connect to {host} within {:?}",
-                        config.connect_timeout
-                    ),
-                )
-            } else {
-                (
-                    ErrorCode::Network,
-                    format!("could not connect to {host} ({cause})"),
-                )
-            };
-            Error::new(code, format!("{what}{retried}; {not_sent}")).with_request_sent(false)
-        } else if e.is_timeout() {
-            Error::new(
+            .with_request_sent(false),
+            Failure::ConnectTimeout => Error::new(
+                ErrorCode::Timeout,
+                format!(
+                    "could not connect to {host} within {:?}{retried}; {not_sent}",
+                    config.connect_timeout
+                ),
+            )
+            .with_request_sent(false),
+            Failure::Connect(cause) => Error::new(
+                ErrorCode::Network,
+                format!("could not connect to {host} ({cause}){retried}; {not_sent}"),
+            )
+            .with_request_sent(false),
+            Failure::Timeout => Error::new(
                 ErrorCode::Timeout,
                 format!(
                     "no complete response from {host} within {:?}{retried}; {maybe_done}",
                     config.timeout
                 ),
             )
-            .with_request_sent(true)
-        } else {
-            Error::new(
+            .with_request_sent(true),
+            Failure::Broken(cause) => Error::new(
                 ErrorCode::Network,
                 format!(
                     "the connection to {host} broke after the request was sent{retried} \
                      ({cause}); {maybe_done}"
                 ),
             )
-            .with_request_sent(true)
-        };
-        error.with_source(e.without_url())
+            .with_request_sent(true),
+            Failure::TooLarge(status) => Error::new(
+                ErrorCode::ResponseTooLarge,
+                format!("HTTP {status}: the response is larger than {MAX_RESPONSE_BYTES} bytes"),
+            )
+            .with_http_status(status)
+            .with_request_sent(true),
+        }
     }
 }
 
@@ -549,15 +634,33 @@ thread_local! {
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
+thread_local! {
+    /// The blocking callers' kept-alive connections, one per client used on this thread (see
+    /// [`Client::post_direct`]).
+    static THREAD_CONNECTIONS: std::cell::RefCell<Vec<(std::sync::Weak<Inner>, Option<crate::direct::Connection>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Whether this thread's runtime holds reqwest pools (whose idle connections need a moment to
+/// notice a close before reuse).
+pub(crate) fn thread_has_pools() -> bool {
+    THREAD_HTTP
+        .try_with(|cell| cell.try_borrow().is_ok_and(|pools| !pools.is_empty()))
+        .unwrap_or(false)
+}
+
 /// Drops this thread's pools (their runtime is being replaced after a panic).
 pub(crate) fn drop_thread_pools() {
     let _ = THREAD_HTTP.try_with(|cell| cell.borrow_mut().clear());
+    let _ = THREAD_CONNECTIONS.try_with(|cell| cell.borrow_mut().clear());
 }
 
 /// Leaves this thread's pools to the parent process after a `fork()`: their sockets are the
 /// parent's, and closing them here would deregister them from the parent's epoll instance.
 pub(crate) fn forget_thread_pools() {
     let _ = THREAD_HTTP.try_with(|cell| std::mem::forget(std::mem::take(&mut *cell.borrow_mut())));
+    // Plain sockets: closing the child's copies leaves the parent's connections open.
+    let _ = THREAD_CONNECTIONS.try_with(|cell| cell.borrow_mut().clear());
 }
 
 /// An HTTP client with the SDK's settings: bundled roots, the timeouts, no redirects, and no

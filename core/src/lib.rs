@@ -29,6 +29,7 @@ pub mod blocking;
 pub mod bridge;
 mod client;
 mod config;
+mod direct;
 mod error;
 pub mod notification;
 pub mod operation;

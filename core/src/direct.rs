@@ -1,0 +1,442 @@
+//! HTTP/1.1 on the calling thread's own socket, for blocking calls (Python's `Client`, C, PHP).
+//!
+//! A blocking call used to go through reqwest on the thread's current-thread runtime. That path
+//! cost 1.5 to 2.3 times `wrk`'s time per request on these VMs: reqwest's pool, its per-response
+//! URL parse, the runtime's epoll round trips (BENCHMARKS.md). A blocking caller needs none of
+//! that, since it waits anyway. So it writes the request and reads the answer itself, on one
+//! kept-alive connection per (thread, client), with std sockets and rustls.
+//!
+//! The behaviour is the async path's:
+//! - the same TLS configuration (bundled roots plus `ca_certificates`);
+//! - the same timeouts (`connect_timeout` to connect, `timeout` for the whole attempt);
+//! - the same 1 MiB cap;
+//! - the same errors, through [`Failure`].
+//!
+//! `tests/fixtures/faults.json` and `tls.json` hold both paths to that: Python runs both
+//! clients, C the blocking one. A proxy set in the environment (`HTTPS_PROXY`...) sends the
+//! call through reqwest, which honours it.
+
+use std::io::{self, Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use url::Url;
+
+use crate::response::MAX_RESPONSE_BYTES;
+
+/// Why an exchange failed, and whether the request may have reached the server.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// The certificate was refused (rustls's reason); nothing was sent.
+    Tls(String),
+    /// Connecting took longer than `connect_timeout`; nothing was sent.
+    ConnectTimeout,
+    /// Connecting failed; nothing was sent.
+    Connect(String),
+    /// No complete answer in time, after the request was sent.
+    Timeout,
+    /// The connection broke after the request was sent.
+    Broken(String),
+    /// The answer (with this status) is over the cap.
+    TooLarge(u16),
+}
+
+/// An answer: status, `Retry-After`, body.
+pub(crate) struct Answer {
+    pub status: u16,
+    pub retry_after: Option<Duration>,
+    pub body: Vec<u8>,
+}
+
+/// What a connection needs from the client.
+pub(crate) struct Target<'a> {
+    pub url: &'a Url,
+    pub user_agent: &'a str,
+    pub tls: &'a Arc<rustls::ClientConfig>,
+    pub connect_timeout: Duration,
+    pub timeout: Duration,
+}
+
+enum Stream {
+    Plain(TcpStream),
+    Tls(Box<rustls::StreamOwned<rustls::ClientConnection, TcpStream>>),
+}
+
+impl Stream {
+    fn socket(&self) -> &TcpStream {
+        match self {
+            Stream::Plain(s) => s,
+            Stream::Tls(s) => &s.sock,
+        }
+    }
+
+    /// Bounds the next write (`write`) or read by the time left until `deadline`.
+    fn set_timeout(&self, deadline: Instant, write: bool) -> Result<(), Failure> {
+        let left = deadline
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
+            .ok_or(Failure::Timeout)?;
+        let socket = self.socket();
+        if write {
+            socket.set_write_timeout(Some(left))
+        } else {
+            socket.set_read_timeout(Some(left))
+        }
+        .map_err(|e| Failure::Broken(e.to_string()))
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.read(buf),
+            Stream::Tls(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.write(buf),
+            Stream::Tls(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Stream::Plain(s) => s.flush(),
+            Stream::Tls(s) => s.flush(),
+        }
+    }
+}
+
+/// A kept-alive connection to one origin.
+pub(crate) struct Connection {
+    origin: String,
+    stream: Stream,
+}
+
+impl Connection {
+    /// Whether the server has left it alone: nothing to read (a close, a TLS alert or stray
+    /// bytes all mean it cannot carry another request).
+    fn idle(&self) -> bool {
+        let socket = self.stream.socket();
+        if socket.set_nonblocking(true).is_err() {
+            return false;
+        }
+        let mut byte = [0u8; 1];
+        let idle =
+            matches!(socket.peek(&mut byte), Err(e) if e.kind() == io::ErrorKind::WouldBlock);
+        socket.set_nonblocking(false).is_ok() && idle
+    }
+}
+
+/// Whether the environment names a proxy, which only the reqwest path honours.
+pub(crate) fn proxy_configured() -> bool {
+    [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ]
+    .iter()
+    .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
+}
+
+fn origin(url: &Url) -> String {
+    format!(
+        "{}://{}:{}",
+        url.scheme(),
+        url.host_str().unwrap_or(""),
+        url.port_or_known_default().unwrap_or(0)
+    )
+}
+
+fn connect(target: &Target<'_>, deadline: Instant) -> Result<Connection, Failure> {
+    let url = target.url;
+    let host = url
+        .host_str()
+        .ok_or_else(|| Failure::Connect("no host".into()))?;
+    let port = url.port_or_known_default().unwrap_or(443);
+    let started = Instant::now();
+    let limit = |cap: Duration| {
+        deadline
+            .checked_duration_since(Instant::now())
+            .map(|d| d.min(cap))
+            .filter(|d| !d.is_zero())
+    };
+    // `[::1]` is a host to the URL and an address to the resolver without its brackets.
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let addrs = (bare, port)
+        .to_socket_addrs()
+        .map_err(|e| Failure::Connect(format!("cannot resolve {host}: {e}")))?;
+    let mut last = None;
+    let mut socket = None;
+    for addr in addrs {
+        let Some(left) = limit(target.connect_timeout.saturating_sub(started.elapsed())) else {
+            return Err(Failure::ConnectTimeout);
+        };
+        match TcpStream::connect_timeout(&addr, left) {
+            Ok(s) => {
+                socket = Some(s);
+                break;
+            }
+            Err(e) if e.kind() == io::ErrorKind::TimedOut => return Err(Failure::ConnectTimeout),
+            Err(e) => last = Some(e),
+        }
+    }
+    let socket = socket.ok_or_else(|| {
+        Failure::Connect(last.map_or_else(|| format!("{host} has no address"), |e| e.to_string()))
+    })?;
+    let _ = socket.set_nodelay(true);
+    let stream = if url.scheme() == "https" {
+        let name = rustls::pki_types::ServerName::try_from(bare.to_owned())
+            .map_err(|e| Failure::Connect(format!("{host}: {e}")))?;
+        let mut tls = rustls::ClientConnection::new(target.tls.clone(), name)
+            .map_err(|e| Failure::Tls(e.to_string()))?;
+        let mut socket = socket;
+        let left = limit(target.connect_timeout.saturating_sub(started.elapsed()))
+            .ok_or(Failure::ConnectTimeout)?;
+        let _ = socket.set_read_timeout(Some(left));
+        let _ = socket.set_write_timeout(Some(left));
+        // The handshake, before anything is sent: a refused certificate sends nothing.
+        while tls.is_handshaking() {
+            if let Err(e) = tls.complete_io(&mut socket) {
+                return Err(
+                    match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+                        Some(refused) => Failure::Tls(refused.to_string()),
+                        None if matches!(
+                            e.kind(),
+                            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                        ) =>
+                        {
+                            Failure::ConnectTimeout
+                        }
+                        None => Failure::Connect(e.to_string()),
+                    },
+                );
+            }
+        }
+        Stream::Tls(Box::new(rustls::StreamOwned::new(tls, socket)))
+    } else {
+        Stream::Plain(socket)
+    };
+    Ok(Connection {
+        origin: origin(url),
+        stream,
+    })
+}
+
+/// One POST of `body` on `kept` (if it is still good for `target`'s origin) or a new
+/// connection. Returns the answer, and the connection if it may carry another request.
+pub(crate) fn post(
+    target: &Target<'_>,
+    kept: Option<Connection>,
+    body: &[u8],
+) -> (Result<Answer, Failure>, Option<Connection>) {
+    let deadline = Instant::now() + target.timeout;
+    let origin = origin(target.url);
+    let reused = kept.filter(|c| c.origin == origin && c.idle());
+    let mut conn = match reused {
+        Some(c) => c,
+        None => match connect(target, deadline) {
+            Ok(c) => c,
+            Err(f) => return (Err(f), None),
+        },
+    };
+    match exchange(&mut conn.stream, target, body, deadline) {
+        Ok((answer, keep)) => (Ok(answer), keep.then_some(conn)),
+        Err(f) => (Err(f), None),
+    }
+}
+
+fn exchange(
+    stream: &mut Stream,
+    target: &Target<'_>,
+    body: &[u8],
+    deadline: Instant,
+) -> Result<(Answer, bool), Failure> {
+    let url = target.url;
+    let path = match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
+    };
+    let host = match url.port() {
+        Some(p) => format!("{}:{p}", url.host_str().unwrap_or("")),
+        None => url.host_str().unwrap_or("").to_owned(),
+    };
+    let mut request = format!(
+        "POST {path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\n\
+         accept: application/json\r\nuser-agent: {}\r\ncontent-length: {}\r\n\r\n",
+        target.user_agent,
+        body.len()
+    )
+    .into_bytes();
+    request.extend_from_slice(body);
+    stream.set_timeout(deadline, true)?;
+    stream
+        .write_all(&request)
+        .and_then(|()| stream.flush())
+        .map_err(|e| sent_failure(&e))?;
+    read_answer(stream, deadline)
+}
+
+/// A failure once (part of) the request may have left.
+fn sent_failure(e: &io::Error) -> Failure {
+    match e.kind() {
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => Failure::Timeout,
+        _ => Failure::Broken(e.to_string()),
+    }
+}
+
+/// Reads what has arrived (at least a byte) onto `buf`, within the deadline; 0 at the end of
+/// the stream when `eof_ok`.
+fn fill(
+    stream: &mut Stream,
+    buf: &mut Vec<u8>,
+    deadline: Instant,
+    eof_ok: bool,
+) -> Result<usize, Failure> {
+    let mut chunk = [0u8; 16 * 1024];
+    stream.set_timeout(deadline, false)?;
+    match stream.read(&mut chunk) {
+        Ok(0) if eof_ok => Ok(0),
+        Ok(0) => Err(Failure::Broken(
+            "the server closed the connection before the answer was complete".into(),
+        )),
+        Ok(n) => {
+            buf.extend_from_slice(&chunk[..n]);
+            Ok(n)
+        }
+        Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(0),
+        Err(e) => Err(sent_failure(&e)),
+    }
+}
+
+fn read_answer(stream: &mut Stream, deadline: Instant) -> Result<(Answer, bool), Failure> {
+    let mut buf = Vec::with_capacity(4096);
+    let (status, head_len, length, chunked, retry_after, close) = loop {
+        fill(stream, &mut buf, deadline, false)?;
+        let mut headers = [httparse::EMPTY_HEADER; 64];
+        let mut response = httparse::Response::new(&mut headers);
+        match response.parse(&buf) {
+            Ok(httparse::Status::Complete(head_len)) => {
+                let status = response.code.unwrap_or(0);
+                let header = |name: &str| {
+                    response
+                        .headers
+                        .iter()
+                        .find(|h| h.name.eq_ignore_ascii_case(name))
+                        .and_then(|h| std::str::from_utf8(h.value).ok())
+                        .map(str::trim)
+                };
+                let length = header("content-length").and_then(|v| v.parse::<u64>().ok());
+                let chunked = header("transfer-encoding")
+                    .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
+                let retry_after =
+                    header("retry-after").and_then(crate::response::parse_retry_after);
+                let close = header("connection").is_some_and(|v| v.eq_ignore_ascii_case("close"))
+                    || response.version == Some(0);
+                break (status, head_len, length, chunked, retry_after, close);
+            }
+            Ok(httparse::Status::Partial) if buf.len() < 64 * 1024 => {}
+            Ok(httparse::Status::Partial) => {
+                return Err(Failure::Broken("the answer's headers are too long".into()));
+            }
+            Err(e) => return Err(Failure::Broken(format!("not an HTTP answer ({e})"))),
+        }
+    };
+    buf.drain(..head_len);
+    let too_large = || Failure::TooLarge(status);
+    // 1xx, 204 and 304 carry no body; CinetPay's API never sends them, but a proxy might.
+    let no_body = (100..200).contains(&status) || status == 204 || status == 304;
+    let body = if no_body {
+        Vec::new()
+    } else if chunked {
+        read_chunked(stream, buf, deadline, too_large)?
+    } else if let Some(length) = length {
+        if length > MAX_RESPONSE_BYTES as u64 {
+            return Err(too_large());
+        }
+        let length = length as usize;
+        while buf.len() < length {
+            fill(stream, &mut buf, deadline, false)?;
+        }
+        buf.truncate(length);
+        buf
+    } else {
+        // Delimited by the server closing the connection.
+        while fill(stream, &mut buf, deadline, true)? > 0 {
+            if buf.len() > MAX_RESPONSE_BYTES {
+                return Err(too_large());
+            }
+        }
+        return Ok((
+            Answer {
+                status,
+                retry_after,
+                body: buf,
+            },
+            false,
+        ));
+    };
+    Ok((
+        Answer {
+            status,
+            retry_after,
+            body,
+        },
+        !close,
+    ))
+}
+
+fn read_chunked(
+    stream: &mut Stream,
+    mut buf: Vec<u8>,
+    deadline: Instant,
+    too_large: impl Fn() -> Failure,
+) -> Result<Vec<u8>, Failure> {
+    let mut body = Vec::new();
+    loop {
+        // The size line.
+        let line_end = loop {
+            if let Some(i) = buf.windows(2).position(|w| w == b"\r\n") {
+                break i;
+            }
+            if buf.len() > 1024 {
+                return Err(Failure::Broken("a chunk size line is too long".into()));
+            }
+            fill(stream, &mut buf, deadline, false)?;
+        };
+        let line = std::str::from_utf8(&buf[..line_end]).unwrap_or("");
+        let size_text = line.split(';').next().unwrap_or("").trim();
+        let size = usize::from_str_radix(size_text, 16)
+            .map_err(|_| Failure::Broken(format!("a bad chunk size {size_text:?}")))?;
+        buf.drain(..line_end + 2);
+        if size == 0 {
+            // Trailers, then the empty line.
+            loop {
+                if buf.starts_with(b"\r\n") {
+                    return Ok(body);
+                }
+                if let Some(i) = buf.windows(2).position(|w| w == b"\r\n") {
+                    buf.drain(..i + 2);
+                    continue;
+                }
+                fill(stream, &mut buf, deadline, false)?;
+            }
+        }
+        if body.len() + size > MAX_RESPONSE_BYTES {
+            return Err(too_large());
+        }
+        while buf.len() < size + 2 {
+            fill(stream, &mut buf, deadline, false)?;
+        }
+        body.extend_from_slice(&buf[..size]);
+        buf.drain(..size + 2);
+    }
+}
