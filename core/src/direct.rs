@@ -71,19 +71,15 @@ impl Stream {
         }
     }
 
-    /// Bounds the next write (`write`) or read by the time left until `deadline`.
-    fn set_timeout(&self, deadline: Instant, write: bool) -> Result<(), Failure> {
+    /// Bounds the next read by the time left until `deadline`.
+    fn set_read_timeout(&self, deadline: Instant) -> Result<(), Failure> {
         let left = deadline
             .checked_duration_since(Instant::now())
             .filter(|d| !d.is_zero())
             .ok_or(Failure::Timeout)?;
-        let socket = self.socket();
-        if write {
-            socket.set_write_timeout(Some(left))
-        } else {
-            socket.set_read_timeout(Some(left))
-        }
-        .map_err(|e| Failure::Broken(e.to_string()))
+        self.socket()
+            .set_read_timeout(Some(left))
+            .map_err(|e| Failure::Broken(e.to_string()))
     }
 }
 
@@ -123,13 +119,24 @@ impl Connection {
     /// bytes all mean it cannot carry another request).
     fn idle(&self) -> bool {
         let socket = self.stream.socket();
-        if socket.set_nonblocking(true).is_err() {
-            return false;
+        #[cfg(unix)]
+        {
+            // One syscall: peek without waiting.
+            let mut byte = [std::mem::MaybeUninit::<u8>::uninit(); 1];
+            let peeked = socket2::SockRef::from(socket)
+                .recv_with_flags(&mut byte, libc::MSG_PEEK | libc::MSG_DONTWAIT);
+            matches!(peeked, Err(e) if e.kind() == io::ErrorKind::WouldBlock)
         }
-        let mut byte = [0u8; 1];
-        let idle =
-            matches!(socket.peek(&mut byte), Err(e) if e.kind() == io::ErrorKind::WouldBlock);
-        socket.set_nonblocking(false).is_ok() && idle
+        #[cfg(not(unix))]
+        {
+            if socket.set_nonblocking(true).is_err() {
+                return false;
+            }
+            let mut byte = [0u8; 1];
+            let idle =
+                matches!(socket.peek(&mut byte), Err(e) if e.kind() == io::ErrorKind::WouldBlock);
+            socket.set_nonblocking(false).is_ok() && idle
+        }
     }
 }
 
@@ -225,6 +232,13 @@ fn connect(target: &Target<'_>, deadline: Instant) -> Result<Connection, Failure
     } else {
         Stream::Plain(socket)
     };
+    // A request is a few hundred bytes, so a write waits only if the server stops reading
+    // altogether: bounded once per connection by the call's timeout; reads get the exact time
+    // left, call by call.
+    stream
+        .socket()
+        .set_write_timeout(Some(target.timeout))
+        .map_err(|e| Failure::Connect(e.to_string()))?;
     Ok(Connection {
         origin: origin(url),
         stream,
@@ -277,7 +291,6 @@ fn exchange(
     )
     .into_bytes();
     request.extend_from_slice(body);
-    stream.set_timeout(deadline, true)?;
     stream
         .write_all(&request)
         .and_then(|()| stream.flush())
@@ -302,7 +315,7 @@ fn fill(
     eof_ok: bool,
 ) -> Result<usize, Failure> {
     let mut chunk = [0u8; 16 * 1024];
-    stream.set_timeout(deadline, false)?;
+    stream.set_read_timeout(deadline)?;
     match stream.read(&mut chunk) {
         Ok(0) if eof_ok => Ok(0),
         Ok(0) => Err(Failure::Broken(
