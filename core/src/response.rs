@@ -109,6 +109,9 @@ fn read_envelope(
     let envelope: Envelope = match serde_json::from_slice(trimmed) {
         Ok(env) => env,
         Err(e) if status >= 500 => return Err(server_error(status, None).with_source(e)),
+        // A broken JSON body at an error status is read as a page of that status: a 429 stays
+        // `too_many_requests` with its Retry-After (found by fuzzing: it was `decode`).
+        Err(e) if status >= 400 => return Err(page_error(status, retry_after, body).with_source(e)),
         Err(e) => {
             return Err(Error::new(
                 ErrorCode::Decode,
@@ -439,6 +442,12 @@ mod tests {
             ErrorCode::Decode
         );
         assert_eq!(err(301, "").code(), ErrorCode::Decode);
+        let e = decode_payment_response(429, Some(Duration::from_secs(7)), b"{not json")
+            .expect_err("429 with a broken JSON body");
+        assert_eq!(
+            (e.code(), e.retry_after()),
+            (ErrorCode::TooManyRequests, Some(Duration::from_secs(7)))
+        );
         let e = decode_payment_response(429, Some(Duration::from_secs(7)), b"").expect_err("429");
         assert_eq!(e.code(), ErrorCode::TooManyRequests);
         assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
