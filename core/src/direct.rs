@@ -370,7 +370,18 @@ fn read_answer(stream: &mut Stream, deadline: Instant) -> Result<(Answer, bool),
     let body = if no_body {
         Vec::new()
     } else if chunked {
-        read_chunked(stream, buf, deadline, too_large)?
+        let (body, leftover) = read_chunked(stream, buf, deadline, too_large)?;
+        if leftover {
+            return Ok((
+                Answer {
+                    status,
+                    retry_after,
+                    body,
+                },
+                false,
+            ));
+        }
+        body
     } else if let Some(length) = length {
         if length > MAX_RESPONSE_BYTES as u64 {
             return Err(too_large());
@@ -379,7 +390,19 @@ fn read_answer(stream: &mut Stream, deadline: Instant) -> Result<(Answer, bool),
         while buf.len() < length {
             fill(stream, &mut buf, deadline, false)?;
         }
-        buf.truncate(length);
+        if buf.len() > length {
+            // More than announced: the stream is out of step, so this connection carries
+            // nothing more.
+            buf.truncate(length);
+            return Ok((
+                Answer {
+                    status,
+                    retry_after,
+                    body: buf,
+                },
+                false,
+            ));
+        }
         buf
     } else {
         // Delimited by the server closing the connection.
@@ -407,12 +430,13 @@ fn read_answer(stream: &mut Stream, deadline: Instant) -> Result<(Answer, bool),
     ))
 }
 
+/// The decoded body, and whether bytes followed it (the connection is then out of step).
 fn read_chunked(
     stream: &mut Stream,
     mut buf: Vec<u8>,
     deadline: Instant,
     too_large: impl Fn() -> Failure,
-) -> Result<Vec<u8>, Failure> {
+) -> Result<(Vec<u8>, bool), Failure> {
     let mut body = Vec::new();
     loop {
         // The size line.
@@ -434,7 +458,7 @@ fn read_chunked(
             // Trailers, then the empty line.
             loop {
                 if buf.starts_with(b"\r\n") {
-                    return Ok(body);
+                    return Ok((body, buf.len() > 2));
                 }
                 if let Some(i) = buf.windows(2).position(|w| w == b"\r\n") {
                     buf.drain(..i + 2);

@@ -37,7 +37,12 @@ async fn no_local_error_shows_a_key() {
     let cases = support::fixture("settings.json");
     for case in cases["cases"].as_array().unwrap() {
         let mut s = settings(case.get("set").unwrap_or(&json!({})));
-        for key in case.get("unset").and_then(Value::as_array).into_iter().flatten() {
+        for key in case
+            .get("unset")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             s.as_object_mut().unwrap().remove(key.as_str().unwrap());
         }
         if let Err(e) = bridge::client_from_settings(&s, false) {
@@ -56,13 +61,21 @@ async fn no_local_error_shows_a_key() {
 
     let client = bridge::client_from_settings(&settings(&json!({})), false).unwrap();
     let shown = format!("{client:?} {:?}", client.config());
-    assert!(!shown.contains(API_KEY) && !shown.contains(SECRET_KEY), "{shown}");
+    assert!(
+        !shown.contains(API_KEY) && !shown.contains(SECRET_KEY),
+        "{shown}"
+    );
 
     let validation = support::fixture("validation.json");
     let base = validation["base"].clone();
     for case in validation["cases"].as_array().unwrap() {
         let mut payload = base.clone();
-        for (k, v) in case.get("set").and_then(Value::as_object).into_iter().flatten() {
+        for (k, v) in case
+            .get("set")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             payload[k] = v.clone();
         }
         if let Err(e) = bridge::prepare(&client, "init_payment", &payload) {
