@@ -105,8 +105,9 @@ impl Client {
         let user_agent = HeaderValue::from_str(&ua)
             .map_err(|_| Error::validation("app_info", "must be printable ASCII"))?;
         let loopback_http = payment_endpoint.scheme() == "http";
-        let http = build_http(&config, loopback_http)?;
+        // Built once: reqwest's pools and the blocking path's sockets share it.
         let tls = Arc::new(tls_config(&config)?);
+        let http = build_http(&config, &tls, loopback_http)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -133,7 +134,13 @@ impl Client {
     /// runtime that opened it, so one pool never serves two runtimes.
     fn http(&self) -> Result<reqwest::Client> {
         let inner = &*self.inner;
-        let build = || build_http(&inner.config, inner.payment_endpoint.scheme() == "http");
+        let build = || {
+            build_http(
+                &inner.config,
+                &inner.tls,
+                inner.payment_endpoint.scheme() == "http",
+            )
+        };
         if !crate::blocking::on_thread_runtime() {
             let pid = std::process::id();
             if pid == inner.pid {
@@ -405,14 +412,8 @@ impl Client {
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(parse_retry_after);
-        let too_large = || {
-            Error::new(
-                ErrorCode::ResponseTooLarge,
-                format!("HTTP {status}: the response is larger than {MAX_RESPONSE_BYTES} bytes"),
-            )
-            .with_http_status(status)
-            .with_request_sent(true)
-        };
+        // The same error as the blocking path's (`failure_error`).
+        let too_large = || self.failure_error(crate::direct::Failure::TooLarge(status), call, 0);
         let declared = response.content_length().unwrap_or(0);
         if declared > MAX_RESPONSE_BYTES as u64 {
             return Err(too_large());
@@ -665,9 +666,13 @@ pub(crate) fn forget_thread_pools() {
 
 /// An HTTP client with the SDK's settings: bundled roots, the timeouts, no redirects, and no
 /// proxy for the loopback `http://` base URLs (the emulator).
-fn build_http(config: &ClientConfig, loopback_http: bool) -> Result<reqwest::Client> {
+fn build_http(
+    config: &ClientConfig,
+    tls: &rustls::ClientConfig,
+    loopback_http: bool,
+) -> Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder()
-        .tls_backend_preconfigured(tls_config(config)?)
+        .tls_backend_preconfigured(tls.clone())
         .timeout(config.timeout)
         .connect_timeout(config.connect_timeout)
         .tcp_nodelay(true)

@@ -367,21 +367,13 @@ fn read_answer(stream: &mut Stream, deadline: Instant) -> Result<(Answer, bool),
     let too_large = || Failure::TooLarge(status);
     // 1xx, 204 and 304 carry no body; CinetPay's API never sends them, but a proxy might.
     let no_body = (100..200).contains(&status) || status == 204 || status == 304;
-    let body = if no_body {
-        Vec::new()
+    // Each framing gives the body and whether the connection is still in step: a body longer
+    // than announced, bytes after a chunked body, or a close-delimited body end its use.
+    let (body, in_step) = if no_body {
+        (Vec::new(), true)
     } else if chunked {
         let (body, leftover) = read_chunked(stream, buf, deadline, too_large)?;
-        if leftover {
-            return Ok((
-                Answer {
-                    status,
-                    retry_after,
-                    body,
-                },
-                false,
-            ));
-        }
-        body
+        (body, !leftover)
     } else if let Some(length) = length {
         if length > MAX_RESPONSE_BYTES as u64 {
             return Err(too_large());
@@ -390,20 +382,9 @@ fn read_answer(stream: &mut Stream, deadline: Instant) -> Result<(Answer, bool),
         while buf.len() < length {
             fill(stream, &mut buf, deadline, false)?;
         }
-        if buf.len() > length {
-            // More than announced: the stream is out of step, so this connection carries
-            // nothing more.
-            buf.truncate(length);
-            return Ok((
-                Answer {
-                    status,
-                    retry_after,
-                    body: buf,
-                },
-                false,
-            ));
-        }
-        buf
+        let in_step = buf.len() == length;
+        buf.truncate(length);
+        (buf, in_step)
     } else {
         // Delimited by the server closing the connection.
         while fill(stream, &mut buf, deadline, true)? > 0 {
@@ -411,14 +392,7 @@ fn read_answer(stream: &mut Stream, deadline: Instant) -> Result<(Answer, bool),
                 return Err(too_large());
             }
         }
-        return Ok((
-            Answer {
-                status,
-                retry_after,
-                body: buf,
-            },
-            false,
-        ));
+        (buf, false)
     };
     Ok((
         Answer {
@@ -426,7 +400,7 @@ fn read_answer(stream: &mut Stream, deadline: Instant) -> Result<(Answer, bool),
             retry_after,
             body,
         },
-        !close,
+        in_step && !close,
     ))
 }
 
