@@ -7,7 +7,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3} secs=${2:-3}
-shared=${CINETPAY_SHARED_BENCH:-$PWD/../shared/bench}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 triple=$(rustc -vV | sed -n 's/^host: //p')
 cargo build -q --release --target "$triple" -p cinetpay-c
@@ -15,14 +14,10 @@ lib="$CARGO_TARGET_DIR/$triple/release"
 work=$(mktemp -d)
 gcc -std=c11 -O2 -Wall -Iinclude bench/c_bench.c -L"$lib" -lcinetpay -Wl,-rpath,"$lib" -o "$work/c_bench"
 (. .venv/bin/activate && CARGO_BUILD_TARGET="$triple" maturin develop -q --release -m bindings-python/Cargo.toml >/dev/null)
-cleanup() { rm -rf "$work"; [ -n "${nginx_pid:-}" ] && kill "$nginx_pid" 2>/dev/null; true; }
+. bench/standin.sh
+cleanup() { rm -rf "$work"; [ -z "$standin_pid" ] || kill "$standin_pid" 2>/dev/null; true; }
 trap cleanup EXIT
-url=http://127.0.0.1:18080
-if ! curl -s -o /dev/null -X POST "$url/v2/payment"; then
-  nginx -c "$shared/nginx.conf" -p /tmp &
-  nginx_pid=$!
-  for _ in $(seq 50); do curl -s -o /dev/null -X POST "$url/v2/payment" && break; sleep 0.1; done
-fi
+url=$standin_url
 wrk_us() {
   BODY="$shared/body.json" wrk -t1 -c1 -d"${secs}s" -s "$shared/post.lua" "$url/v2/payment" |
     awk '/Requests\/sec/ { printf "%.1f", 1e6 / $2 }'

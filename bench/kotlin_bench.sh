@@ -7,7 +7,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3} secs=${2:-3}
-shared=${CINETPAY_SHARED_BENCH:-$PWD/../shared/bench}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 triple=$(rustc -vV | sed -n 's/^host: //p')
 cargo build -q --release --target "$triple" -p cinetpay-uniffi
@@ -15,11 +14,7 @@ lib="$CARGO_TARGET_DIR/$triple/release"
 # The library's jar (its own debug build inside; the release build above is loaded instead).
 [ -n "${SKIP_INSTALL:-}" ] || (cd bindings-uniffi/kotlin && mvn -B -ntp -q install -DskipTests)
 (cd bench/kotlin && mvn -B -ntp -q package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt)
-if ! curl -s -o /dev/null -X POST http://127.0.0.1:18080/v2/payment; then
-  nginx -c "$shared/nginx.conf" -p /tmp &
-  nginx_pid=$!
-  trap 'kill $nginx_pid 2>/dev/null' EXIT
-  for _ in $(seq 50); do curl -s -o /dev/null -X POST http://127.0.0.1:18080/v2/payment && break; sleep 0.1; done
-fi
+. bench/standin.sh
+trap '[ -z "$standin_pid" ] || kill "$standin_pid" 2>/dev/null' EXIT
 java -Djna.library.path="$lib" -cp "bench/kotlin/target/classes:$(cat bench/kotlin/target/classpath.txt)" \
-  com.cinetpay.bench.BenchKt http://127.0.0.1:18080 "$secs" "$runs" "$shared/post.lua" "$shared/body.json"
+  com.cinetpay.bench.BenchKt "$standin_url" "$secs" "$runs" "$shared/post.lua" "$shared/body.json"
