@@ -96,6 +96,28 @@ export interface Notification {
   [field: string]: string;
 }
 
+/** seamlessCheckout's input: initPayment's fields, with return_url optional (Seamless has no redirect back). */
+export type SeamlessParams = Omit<PaymentParams, 'return_url'> & { return_url?: string };
+
+/** The object for `CinetPay.setConfig`. console.log masks the apikey; JSON.stringify keeps it for the page. */
+export interface SeamlessConfig {
+  /** The client's apikey: the page needs it, by CinetPay's design. */
+  apikey: string;
+  site_id: string;
+  notify_url: string;
+  /** PRODUCTION, or EMULATOR when the client's baseUrl is a loopback host. */
+  mode: 'PRODUCTION' | 'EMULATOR';
+}
+
+/** What a page needs for a Seamless checkout. */
+export interface SeamlessCheckout {
+  /** The script to load: https://cdn.cinetpay.com/seamless/main.js, or the emulator's stand-in. */
+  script_url: string;
+  set_config: SeamlessConfig;
+  /** The object for `CinetPay.getCheckout`: the validated request, normalised, without the setConfig keys. */
+  get_checkout: Omit<SeamlessParams, 'apikey' | 'site_id' | 'notify_url'>;
+}
+
 /** A created payment: send the customer to `payment_url`. */
 export interface PaymentLink {
   payment_token: string;
@@ -231,6 +253,11 @@ export class Client {
   verifyNotification(form: NotificationFormInput, xToken: string | undefined | null): Notification;
   /** The x-token CinetPay would send with `form`: to test your own handler. */
   signNotification(form: NotificationFormInput): string;
+  /**
+   * The objects a page passes to CinetPay's Seamless SDK (setConfig, getCheckout) and the script
+   * to load, after initPayment's rules. Local: nothing is sent. Throws a ValidationError.
+   */
+  seamlessCheckout(payload: SeamlessParams): SeamlessCheckout;
   /**
    * A payment's status of record (POST /v2/payment/check). Network failures, timeouts, 5xx and
    * 429 are retried. Rejects with an APIError `payment_not_found` when CinetPay has no such payment.

@@ -113,6 +113,13 @@ function nativeCall(fn) {
   }
 }
 
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/** How console.log shows a Seamless setConfig object: everything but the apikey. */
+function maskedConfig(depth, options, inspect) {
+  return inspect({ ...this, apikey: '***' }, options);
+}
+
 /**
  * A CinetPay client. Safe to share across the whole app: it reuses connections, and calls never
  * block the event loop.
@@ -199,6 +206,22 @@ class Client {
     return this.#callNow('sign_notification', formInput(form)).x_token;
   }
 
+  /**
+   * The objects a page passes to CinetPay's Seamless browser SDK, after the same rules as
+   * initPayment (return_url may be left out: Seamless has no redirect back). Returns
+   * `{ script_url, set_config, get_checkout }`: load `script_url` (CinetPay's script, or the
+   * emulator's stand-in when the client points at the emulator), then call
+   * `CinetPay.setConfig(set_config)` and `CinetPay.getCheckout(get_checkout)`. Local: nothing is
+   * sent or recorded, so store the order first. `set_config.apikey` is the client's apikey, which
+   * the page needs (CinetPay's design); `console.log` masks it, JSON.stringify does not. Trust
+   * only the verified notification and checkPayment, never the page's waitResponse.
+   */
+  seamlessCheckout(payload) {
+    const result = this.#callNow('seamless_checkout', payload);
+    Object.defineProperty(result.set_config, INSPECT, { value: maskedConfig, enumerable: false });
+    return result;
+  }
+
   /** Calls a local core operation (no network): the answer comes back at once. */
   #callNow(operation, input) {
     const outcome = this.#start(operation, input);
@@ -252,7 +275,7 @@ class Client {
     return `Client { siteId: '${this.siteId}', baseUrl: '${this.baseUrl}' }`;
   }
 
-  [Symbol.for('nodejs.util.inspect.custom')]() {
+  [INSPECT]() {
     return this.toString();
   }
 

@@ -405,6 +405,37 @@ pub unsafe extern "C" fn cinetpay_check_payment(
     }
 }
 
+/// The objects a page passes to CinetPay's Seamless browser SDK: `cinetpay_call(client,
+/// "seamless_checkout", request_json, result_json)`. `request_json` has initialisation's fields
+/// and rules, with `return_url` optional (Seamless has no redirect back). Local: nothing is sent
+/// or recorded, so store the order first.
+///
+/// Returns `CINETPAY_OK` with `*result_json` = `{"script_url", "set_config": {"apikey",
+/// "site_id", "notify_url", "mode"}, "get_checkout": {...}}`: load `script_url` (CinetPay's
+/// script, or the emulator's stand-in when `base_url` is a loopback host) and pass the two
+/// objects to `CinetPay.setConfig` and `CinetPay.getCheckout`. It contains the apikey, which the
+/// page needs: do not log it. A bad field is `CINETPAY_ERR_VALIDATION`, as for initialisation.
+///
+/// # Safety
+/// As for `cinetpay_call`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn cinetpay_seamless_checkout(
+    client: *const CinetPayClient,
+    request_json: *const c_char,
+    result_json: *mut *mut c_char,
+) -> i32 {
+    // SAFETY: the caller's guarantees, passed on.
+    unsafe {
+        call_named(
+            client,
+            Operation::Fixed("seamless_checkout"),
+            request_json,
+            "request_json",
+            result_json,
+        )
+    }
+}
+
 /// CinetPay's notification handling in one call: `cinetpay_call(client,
 /// "handle_notification", input_json, result_json)` with `input_json` =
 /// `{"body": "<raw urlencoded body>", "x_token": "...", "expected_amount": 100,

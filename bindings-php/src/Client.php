@@ -124,6 +124,20 @@ final class Client
     }
 
     /**
+     * The objects a page passes to CinetPay's Seamless browser SDK, after the same rules as
+     * initPayment (return_url may be left out: Seamless has no redirect back). Local: nothing is
+     * sent or recorded, so store the order first. Trust only the verified notification and
+     * checkPayment, never the page's waitResponse.
+     * Throws ValidationException with the same field as initPayment.
+     *
+     * @param array<string, mixed> $request CinetPay's field names
+     */
+    public function seamlessCheckout(array $request): SeamlessCheckout
+    {
+        return SeamlessCheckout::fromResult($this->call('seamless_checkout', $request));
+    }
+
+    /**
      * @param array<string, mixed>|string $form
      * @return array<string, mixed>
      */

@@ -67,6 +67,55 @@ final class ClientTest extends TestCase
         }
     }
 
+    /** @return array<string, mixed> */
+    private static function fixture(string $name): array
+    {
+        return json_decode((string) file_get_contents(dirname(__DIR__, 2) . "/tests/fixtures/$name"), true);
+    }
+
+    public function testSeamlessCheckoutGivesTheDocsObjectsAndMasksTheApikey(): void
+    {
+        $v = self::fixture('seamless.json');
+        $docs = $v['docs_example'];
+        $client = new Client(['api_key' => $docs['client']['api_key'], 'site_id' => $docs['client']['site_id']]);
+        $c = $client->seamlessCheckout($docs['payload']);
+        // Compared as JSON text: the order of keys is part of what the page receives.
+        self::assertSame(json_encode($docs['result']), json_encode($c));
+        self::assertSame(json_encode($docs['result']['set_config']), json_encode($c->setConfig()));
+
+        $emu = $v['emulator'];
+        $c = self::client(['base_url' => $emu['base_url']])->seamlessCheckout($emu['payload']);
+        self::assertSame($emu['result']['script_url'], $c->scriptUrl);
+        self::assertSame($emu['result']['get_checkout'], $c->getCheckout);
+        self::assertSame(['apikey' => self::API_KEY, 'site_id' => '445160'] + $emu['result']['set_config'], $c->setConfig());
+        foreach ([print_r($c, true), (function () use ($c) { ob_start(); var_dump($c); return ob_get_clean(); })()] as $shown) {
+            self::assertStringNotContainsString(self::API_KEY, $shown);
+            self::assertStringContainsString('***', $shown);
+        }
+    }
+
+    public function testSeamlessCheckoutRefusesWhatInitPaymentRefuses(): void
+    {
+        $v = self::fixture('validation.json');
+        $client = self::client();
+        foreach ($v['cases'] as $case) {
+            $request = array_merge($v['base'], $case['set'] ?? []);
+            foreach ($case['unset'] ?? [] as $key) {
+                unset($request[$key]);
+            }
+            try {
+                $client->seamlessCheckout($request);
+                self::fail("{$case['name']}: accepted");
+            } catch (ValidationException $e) {
+                self::assertSame([$case['field'], 'validation_error'], [$e->field(), $e->errorCode()], $case['name']);
+                self::assertStringContainsString($case['message_contains'], $e->getMessage(), $case['name']);
+            }
+        }
+        $request = $v['base'];
+        unset($request['return_url']);
+        self::assertArrayNotHasKey('return_url', $client->seamlessCheckout($request)->getCheckout);
+    }
+
     public function testEachFamilyOfTheCoreHasItsClass(): void
     {
         $expected = [

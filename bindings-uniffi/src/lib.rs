@@ -102,7 +102,9 @@ pub struct PaymentRequest {
     pub description: String,
     /// Where CinetPay POSTs the notification (your server).
     pub notify_url: String,
-    /// Where the customer returns after the checkout page.
+    /// Where the customer returns after the checkout page. Required by `init_payment`;
+    /// `seamless_checkout` accepts it empty (Seamless has no redirect back).
+    #[uniffi(default = "")]
     pub return_url: String,
     /// `ALL` (default), `MOBILE_MONEY`, `CREDIT_CARD`, `WALLET`, or several joined by commas.
     #[uniffi(default = None)]
@@ -623,6 +625,34 @@ impl Client {
         }
     }
 
+    /// The objects a page passes to CinetPay's Seamless browser SDK (`CinetPay.setConfig`,
+    /// `CinetPay.getCheckout`) and the script to load, after the same rules as `init_payment`
+    /// (`return_url` may be empty). Local: nothing is sent or recorded, so store the order
+    /// first, and trust only the verified notification and `check_payment`, never the page's
+    /// `waitResponse`.
+    pub fn seamless_checkout(
+        &self,
+        request: PaymentRequest,
+    ) -> Result<Arc<SeamlessCheckout>, CinetPayError> {
+        let value = self.local("seamless_checkout", to_value(&request)?)?;
+        guard(|| {
+            let text = |key: &str| match value.get(key) {
+                Some(Value::String(s)) => Ok(s.clone()),
+                Some(v @ Value::Object(_)) => Ok(v.to_string()),
+                _ => Err(internal(format!("seamless_checkout returned no {key}"))),
+            };
+            Ok(Arc::new(SeamlessCheckout {
+                script_url: text("script_url")?,
+                mode: value["set_config"]["mode"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                set_config_json: text("set_config")?,
+                get_checkout_json: text("get_checkout")?,
+            }))
+        })
+    }
+
     /// The notify_url handler's flow: verifies the notification, asks CinetPay for the payment's
     /// state, and compares it with the order's amount and currency when given. `order_unknown`:
     /// the shop has no order with this transaction_id, so the outcome is `failed`, never `paid`.
@@ -662,6 +692,52 @@ impl Client {
     /// The User-Agent this client sends.
     pub fn user_agent(&self) -> String {
         self.inner.user_agent().to_owned()
+    }
+}
+
+/// What a page needs for CinetPay's Seamless SDK, made by `Client.seamless_checkout`. Its
+/// `toString()` (Kotlin) / description (Swift) masks the apikey; the JSON texts keep it, for the
+/// page, which needs it by CinetPay's design.
+#[derive(uniffi::Object)]
+#[uniffi::export(Display)]
+pub struct SeamlessCheckout {
+    script_url: String,
+    mode: String,
+    set_config_json: String,
+    get_checkout_json: String,
+}
+
+#[uniffi::export]
+impl SeamlessCheckout {
+    /// The script to load: CinetPay's, or the emulator's stand-in when the client's base URL is
+    /// a loopback host, so the same page runs in production and offline.
+    pub fn script_url(&self) -> String {
+        self.script_url.clone()
+    }
+
+    /// `PRODUCTION`, or `EMULATOR`.
+    pub fn mode(&self) -> String {
+        self.mode.clone()
+    }
+
+    /// The object for `CinetPay.setConfig`, as JSON: apikey, site_id, notify_url, mode.
+    pub fn set_config_json(&self) -> String {
+        self.set_config_json.clone()
+    }
+
+    /// The object for `CinetPay.getCheckout`, as JSON: the validated request, normalised.
+    pub fn get_checkout_json(&self) -> String {
+        self.get_checkout_json.clone()
+    }
+}
+
+impl std::fmt::Display for SeamlessCheckout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "SeamlessCheckout(scriptUrl={}, mode={}, getCheckout={})",
+            self.script_url, self.mode, self.get_checkout_json
+        )
     }
 }
 
@@ -909,6 +985,24 @@ mod tests {
     }
 
     #[test]
+    fn seamless_display_masks_the_apikey_the_json_keeps_it() {
+        let client =
+            Client::new("KEY-0123456789".into(), "445160".into(), None, None).expect("client");
+        let request = PaymentRequest {
+            return_url: String::new(),
+            ..request()
+        };
+        let c = client.seamless_checkout(request).expect("valid");
+        assert_eq!(c.mode(), "PRODUCTION");
+        assert!(
+            c.set_config_json()
+                .contains("\"apikey\":\"KEY-0123456789\"")
+        );
+        assert!(!c.get_checkout_json().contains("return_url"));
+        assert!(!c.to_string().contains("KEY-0123456789"), "{c}");
+    }
+
+    #[test]
     fn every_operation_is_one_of_the_client_s_methods() {
         // The methods above, by the bridge's names; the Kotlin tests check the generated class.
         let methods = [
@@ -917,6 +1011,7 @@ mod tests {
             "verify_notification",
             "sign_notification",
             "handle_notification",
+            "seamless_checkout",
         ];
         for op in operations() {
             assert!(methods.contains(&op.as_str()), "{op} has no method");

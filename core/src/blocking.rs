@@ -103,6 +103,14 @@ impl Client {
 }
 
 impl Client {
+    /// See [`crate::Client::seamless_checkout`]: local, nothing is sent.
+    pub fn seamless_checkout(
+        &self,
+        request: &PaymentRequest,
+    ) -> Result<crate::seamless::SeamlessCheckout> {
+        self.inner.seamless_checkout(request)
+    }
+
     /// See [`crate::Client::check_payment`].
     pub fn check_payment(&self, lookup: &PaymentLookup) -> Result<PaymentStatus> {
         lookup.validate()?;

@@ -12,7 +12,8 @@ use crate::client::{Client, PreparedPayment};
 use crate::error::{Error, Result};
 use crate::notification::{self, NotificationForm};
 use crate::operation::{
-    self, CHECK_PAYMENT, HANDLE_NOTIFICATION, INIT_PAYMENT, SIGN_NOTIFICATION, VERIFY_NOTIFICATION,
+    self, CHECK_PAYMENT, HANDLE_NOTIFICATION, INIT_PAYMENT, SEAMLESS_CHECKOUT, SIGN_NOTIFICATION,
+    VERIFY_NOTIFICATION,
 };
 use crate::outcome::Expected;
 use crate::payload::PaymentPayload;
@@ -137,6 +138,11 @@ pub fn prepare(client: &Client, operation: &str, input: &Value) -> Result<Prepar
             let form = notification_form(input)?;
             Call::Ready(json!({ "x_token": notification::sign(&form, secret)? }))
         }
+        name if name == SEAMLESS_CHECKOUT.name => Call::Ready(
+            client
+                .seamless_checkout_payload(&PaymentPayload::from_seamless_value(input)?)?
+                .to_json(),
+        ),
         name => unreachable_operation(name)?,
     };
     Ok(Prepared { call })

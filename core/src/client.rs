@@ -19,6 +19,7 @@ use crate::payment::{PaymentLink, PaymentRequest};
 use crate::response::{
     MAX_RESPONSE_BYTES, decode_check_response, decode_payment_response, parse_retry_after,
 };
+use crate::seamless::SeamlessCheckout;
 use crate::status::{PaymentLookup, PaymentStatus};
 
 /// A payment request that passed every local rule, made by [`Client::prepare_payload`].
@@ -307,6 +308,26 @@ impl Client {
     pub async fn init_payment_payload(&self, payload: &PaymentPayload) -> Result<PaymentLink> {
         self.check_payload_credentials(payload)?;
         self.init_payment(&payload.request).await
+    }
+
+    /// The objects a page passes to CinetPay's Seamless browser SDK (`CinetPay.setConfig` and
+    /// `CinetPay.getCheckout`), after the initialisation's rules; `return_url` may be left
+    /// empty (Seamless has no redirect back). Nothing is sent or recorded: store the order
+    /// under its `transaction_id` before showing the page, and trust only the verified
+    /// notification and [`Client::check_payment`], never the page's `waitResponse`. See
+    /// [`crate::seamless`] for the script to load and why the apikey is visible in the page.
+    pub fn seamless_checkout(&self, request: &PaymentRequest) -> Result<SeamlessCheckout> {
+        crate::validate::seamless_request(request)?;
+        let config = &self.inner.config;
+        crate::seamless::checkout(request, &config.api_key, &config.site_id, &config.base_url)
+    }
+
+    /// Like [`Client::seamless_checkout`], for a payload with CinetPay's field names (parsed
+    /// by [`PaymentPayload::from_seamless_value`]); its `apikey`/`site_id`, when present, must
+    /// equal the client's.
+    pub fn seamless_checkout_payload(&self, payload: &PaymentPayload) -> Result<SeamlessCheckout> {
+        self.check_payload_credentials(payload)?;
+        self.seamless_checkout(&payload.request)
     }
 
     /// Applies every local rule to `payload` now, on the caller's thread, and returns it ready

@@ -295,6 +295,11 @@ pub(crate) fn endpoint(base_url: &str, path: &str) -> Result<Url> {
         .map_err(|e| bad(format!("cannot be joined with {path} ({e})")))
 }
 
+/// Whether `base_url` names a loopback host (the emulator, over http or its own TLS).
+pub(crate) fn base_is_loopback(base_url: &str) -> bool {
+    Url::parse(base_url).is_ok_and(|u| is_loopback(u.host()))
+}
+
 fn is_loopback(host: Option<Host<&str>>) -> bool {
     match host {
         Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),

@@ -37,6 +37,7 @@ pub mod outcome;
 mod payload;
 mod payment;
 pub mod response;
+pub mod seamless;
 pub mod settings;
 pub mod status;
 pub mod validate;
@@ -51,6 +52,7 @@ pub use notification::NotificationForm;
 pub use outcome::{Expected, NotificationOutcome, Outcome};
 pub use payload::{FIELDS, PaymentPayload, REQUIRED_FIELDS};
 pub use payment::{Channels, Currency, InvoiceData, Lang, PaymentLink, PaymentRequest};
+pub use seamless::{SeamlessCheckout, SeamlessConfig, SeamlessMode};
 pub use status::{PaymentLookup, PaymentState, PaymentStatus};
 
 /// This crate's version.

@@ -115,6 +115,17 @@ pub const SIGN_NOTIFICATION: Operation = Operation {
     response: "x_token",
 };
 
+/// The objects a page passes to CinetPay's Seamless browser SDK (`setConfig`, `getCheckout`),
+/// validated with the initialisation's rules (`return_url` optional) and recorded nowhere.
+/// Output: `{script_url, set_config, get_checkout}` (see [`crate::seamless`]).
+pub const SEAMLESS_CHECKOUT: Operation = Operation {
+    name: "seamless_checkout",
+    transport: Transport::Local,
+    retry: RetryPolicy::Never,
+    request: "PaymentRequest (return_url optional)",
+    response: "SeamlessCheckout",
+};
+
 /// Every operation, in the order the docs present them.
 pub const OPERATIONS: &[&Operation] = &[
     &INIT_PAYMENT,
@@ -122,6 +133,7 @@ pub const OPERATIONS: &[&Operation] = &[
     &VERIFY_NOTIFICATION,
     &HANDLE_NOTIFICATION,
     &SIGN_NOTIFICATION,
+    &SEAMLESS_CHECKOUT,
 ];
 
 /// The operation called `name`.

@@ -79,6 +79,19 @@ impl PaymentPayload {
     /// strings, `lock_phone_number` a boolean. `null` counts as absent. An unknown key is an error
     /// naming it, with a suggestion when it looks like a typo.
     pub fn from_value(value: &Value) -> Result<Self> {
+        Self::parse(value, true)
+    }
+
+    /// Like [`PaymentPayload::from_value`] for a Seamless checkout
+    /// ([`Client::seamless_checkout`](crate::Client::seamless_checkout)): `return_url` may be
+    /// absent, because the Seamless SDK has no redirect back (the docs' Seamless example sends
+    /// none: `shared/cinetpay-docs/000_a49b17d1c5364d29.txt` L66-L90). Every other rule is the
+    /// initialisation's.
+    pub fn from_seamless_value(value: &Value) -> Result<Self> {
+        Self::parse(value, false)
+    }
+
+    fn parse(value: &Value, return_url_required: bool) -> Result<Self> {
         let obj = value.as_object().ok_or_else(|| {
             Error::validation(
                 "request",
@@ -98,7 +111,11 @@ impl PaymentPayload {
             required_str(obj, "description")?,
         );
         request.notify_url = required_str(obj, "notify_url")?;
-        request.return_url = required_str(obj, "return_url")?;
+        request.return_url = if return_url_required {
+            required_str(obj, "return_url")?
+        } else {
+            opt_str(obj, "return_url")?.unwrap_or_default()
+        };
         if let Some(c) = opt_str(obj, "channels")? {
             request.channels = c.parse()?;
         }

@@ -67,6 +67,16 @@ pub const CARD_REQUIRED_FIELDS: &[&str] = &[
 ];
 
 pub(crate) fn payment_request(r: &PaymentRequest) -> Result<()> {
+    fields(r, true)
+}
+
+/// The rules of a Seamless checkout: the initialisation's, with `return_url` checked only when
+/// given (the docs' Seamless example sends none, docs L66-L90).
+pub(crate) fn seamless_request(r: &PaymentRequest) -> Result<()> {
+    fields(r, false)
+}
+
+fn fields(r: &PaymentRequest, return_url_required: bool) -> Result<()> {
     required_text(
         "transaction_id",
         &r.transaction_id,
@@ -76,7 +86,9 @@ pub(crate) fn payment_request(r: &PaymentRequest) -> Result<()> {
     amount(r.amount)?;
     description(&r.description)?;
     callback_url("notify_url", &r.notify_url)?;
-    callback_url("return_url", &r.return_url)?;
+    if return_url_required || !r.return_url.is_empty() {
+        callback_url("return_url", &r.return_url)?;
+    }
     if let Some(m) = &r.metadata {
         text("metadata", m, MAX_TEXT_CHARS)?;
     }

@@ -323,3 +323,67 @@ async fn every_docs_example_is_created_by_the_emulator_as_serialized() {
         assert_eq!(stored.request, v["wire"], "{name}");
     }
 }
+
+/// seamless.json: the docs' Seamless example gives exactly the objects of setConfig and
+/// getCheckout, through the bridge every binding uses.
+#[test]
+fn seamless_checkout_gives_the_docs_objects() {
+    let v = fixture("seamless.json");
+    let docs = &v["docs_example"];
+    let client = Client::new(ClientConfig::new(
+        docs["client"]["api_key"].as_str().unwrap(),
+        docs["client"]["site_id"].as_str().unwrap(),
+    ))
+    .unwrap();
+    let got =
+        cinetpay::bridge::call_blocking(&client, "seamless_checkout", &docs["payload"]).unwrap();
+    assert_eq!(got, docs["result"]);
+
+    let emu = &v["emulator"];
+    let client = Client::new(config(emu["base_url"].as_str().unwrap())).unwrap();
+    let got =
+        cinetpay::bridge::call_blocking(&client, "seamless_checkout", &emu["payload"]).unwrap();
+    assert_eq!(got["script_url"], emu["result"]["script_url"]);
+    assert_eq!(got["get_checkout"], emu["result"]["get_checkout"]);
+    for key in ["notify_url", "mode"] {
+        assert_eq!(
+            got["set_config"][key], emu["result"]["set_config"][key],
+            "{key}"
+        );
+    }
+    assert_eq!(
+        got["set_config"]["apikey"],
+        client.config().api_key.expose(),
+        "the page needs the client's apikey"
+    );
+    assert_eq!(
+        got["set_config"]["site_id"],
+        client.config().site_id.as_str()
+    );
+}
+
+/// Every case of validation.json fails seamless_checkout as it fails init_payment: same code,
+/// same field, nothing sent (nothing listens at the client's base URL).
+#[test]
+fn seamless_checkout_refuses_what_init_refuses() {
+    let v = fixture("validation.json");
+    let client =
+        Client::new(config(&format!("http://127.0.0.1:{}", closed_port())).max_retries(0)).unwrap();
+    for case in v["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let payload = patched(&v["base"], case);
+        let e = cinetpay::bridge::call_blocking(&client, "seamless_checkout", &payload)
+            .expect_err(name);
+        assert_eq!(e.code(), ErrorCode::Validation, "{name}: {e}");
+        assert_eq!(e.field(), case["field"].as_str(), "{name}: {e}");
+        let needle = case["message_contains"].as_str().unwrap();
+        assert!(e.message().contains(needle), "{name}: {}", e.message());
+    }
+    // The one difference: Seamless has no redirect back, so return_url may be absent.
+    let mut payload = v["base"].clone();
+    payload.as_object_mut().unwrap().remove("return_url");
+    let got = cinetpay::bridge::call_blocking(&client, "seamless_checkout", &payload).unwrap();
+    assert!(got["get_checkout"].get("return_url").is_none());
+    let e = PaymentPayload::from_value(&payload).unwrap_err();
+    assert_eq!(e.field(), Some("return_url"), "init_payment still needs it");
+}

@@ -66,6 +66,18 @@ pub fn check(state: &State, req: &Incoming<'_>) -> Reply {
 /// The check answer for a known transaction.
 fn answer(t: &Transaction) -> Reply {
     let s = t.state;
+    let body = json!({
+        "code": s.code(),
+        "message": s.message(),
+        "data": data(t),
+        "api_response_id": api_response_id(),
+    });
+    json_reply(200, &body, s.code())
+}
+
+/// The `data` object of a check answer: where the transaction stands.
+pub(crate) fn data(t: &Transaction) -> Map<String, Value> {
+    let s = t.state;
     let mut data = Map::new();
     for (k, v) in [
         ("amount", json!(t.amount.to_string())),
@@ -86,13 +98,7 @@ fn answer(t: &Transaction) -> Reply {
     ] {
         data.insert(k.to_owned(), v);
     }
-    let body = json!({
-        "code": s.code(),
-        "message": s.message(),
-        "data": data,
-        "api_response_id": api_response_id(),
-    });
-    json_reply(200, &body, s.code())
+    data
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::outcome::{Outcome, PaymentState};
 use crate::reply::{Reply, html};
 use crate::state::{OutcomeError, State, Transaction};
 
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -27,7 +27,7 @@ fn escape(s: &str) -> String {
     out
 }
 
-fn layout(title: &str, body: &str) -> String {
+pub(crate) fn layout(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -143,7 +143,7 @@ fn waiting(t: &Transaction) -> String {
     )
 }
 
-fn verdict(state: PaymentState) -> &'static str {
+pub(crate) fn verdict(state: PaymentState) -> &'static str {
     match state {
         PaymentState::Accepted => "Payé (Paid)",
         PaymentState::Refused => "Refusé (Refused)",

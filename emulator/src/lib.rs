@@ -12,7 +12,9 @@
 //! secret key), retried until the merchant answers 200. Accepted, refused and cancelled are
 //! final; the page then sends the customer back to the `return_url` with a POST of `token` and
 //! `transaction_id`. `GET /_emulator/notifications` (or [`Emulator::notifications`]) shows
-//! every delivery attempt. The full route list is in [`server`].
+//! every delivery attempt. `GET /seamless/main.js` stands in for CinetPay's Seamless browser
+//! SDK: the same checkout, in an overlay over the merchant's page, reported to `waitResponse`.
+//! The full route list is in [`server`].
 //!
 //! ```
 //! use cinetpay_emulator::{DEFAULT_SITE_ID, Emulator, Outcome};
@@ -41,6 +43,7 @@ pub mod notify;
 pub mod outcome;
 pub mod payment;
 pub mod reply;
+mod seamless;
 pub mod server;
 pub mod state;
 pub mod tls;

@@ -13,6 +13,7 @@
 //! | `GET /_emulator/transaction?site_id=..&transaction_id=..` | what init received, the state |
 //! | `GET /_emulator/stats` | API requests seen, transactions created |
 //! | `POST /_emulator/faults`, `DELETE /_emulator/faults` | spoil the next API answers (`fault.rs`) |
+//! | `GET /seamless/main.js`, `GET /seamless/frame`, `POST /seamless/return` | the Seamless SDK's stand-in (`seamless.rs`) |
 //! | `GET /health` | `ok` |
 
 use std::sync::Arc;
@@ -31,7 +32,7 @@ use crate::config::mask;
 use crate::fault::{self, Spoiled};
 use crate::reply::{Incoming, Reply, text};
 use crate::state::State;
-use crate::{check, checkout, control, payment};
+use crate::{check, checkout, control, payment, seamless};
 
 type ResponseBody = BoxBody<Bytes, std::io::Error>;
 type HandlerError = Box<dyn std::error::Error + Send + Sync>;
@@ -113,6 +114,9 @@ fn route(state: &State, method: &Method, path: &str, query: &str, req: &Incoming
         (&Method::GET, "/_emulator/stats") => control::stats(state),
         (&Method::POST, "/_emulator/faults") => fault::control(state.faults(), false, req.body),
         (&Method::DELETE, "/_emulator/faults") => fault::control(state.faults(), true, req.body),
+        (&Method::GET, "/seamless/main.js") => seamless::script(),
+        (&Method::GET, "/seamless/frame") => seamless::frame(),
+        (&Method::POST, "/seamless/return") => seamless::returned(state, query, req.body),
         (&Method::GET, p) if p.starts_with(PAGE) => checkout::show(state, &p[PAGE.len()..]),
         (&Method::POST, p) if p.starts_with(PAGE) => {
             checkout::submit(state, &p[PAGE.len()..], req.body)

@@ -1,6 +1,7 @@
 'use strict';
-// An Express shop: store the order, initialise the payment with cinetpay, redirect to CinetPay,
-// then learn the outcome from CinetPay's signed notification, verified and checked by the SDK.
+// An Express shop: store the order, initialise the payment with cinetpay, redirect to CinetPay
+// (or open CinetPay's Seamless checkout over the page), then learn the outcome from CinetPay's
+// signed notification, verified and checked by the SDK.
 
 const crypto = require('node:crypto');
 const express = require('express');
@@ -8,6 +9,8 @@ const { CinetPayError, ValidationError } = require('cinetpay');
 const { notificationHandler } = require('cinetpay/express');
 
 const escape = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+// JSON inside a <script> element: nothing in it can close the element.
+const scriptJson = (v) => JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 
 /**
  * @param {object} deps
@@ -29,17 +32,21 @@ function createApp({ client, publicUrl, orders = new Map() }) {
 <button id="pay" type="submit">Payer avec CinetPay</button></form></body></html>`);
   });
 
-  app.post('/checkout', async (req, res) => {
-    const amount = Number(req.body.amount);
+  /** A new order, stored before CinetPay is called, as its docs advise. */
+  function newOrder(amount, description) {
     const order = {
       transaction_id: `ORDER-${crypto.randomUUID().slice(0, 18).toUpperCase()}`,
       amount,
       currency: 'XOF',
-      description: req.body.description ?? 'Commande',
+      description,
       status: 'new',
     };
-    // Stored before CinetPay is called, as its docs advise.
     orders.set(order.transaction_id, order);
+    return order;
+  }
+
+  app.post('/checkout', async (req, res) => {
+    const order = newOrder(Number(req.body.amount), req.body.description ?? 'Commande');
     try {
       const link = await client.initPayment({
         transaction_id: order.transaction_id,
@@ -65,6 +72,68 @@ function createApp({ client, publicUrl, orders = new Map() }) {
       }
       throw e;
     }
+  });
+
+  // The Seamless integration: CinetPay's browser SDK opens the checkout over this page. The
+  // server stores the order, then the SDK validates the request (as initPayment would) and gives
+  // the script and the two objects the page passes to CinetPay.setConfig and getCheckout. The
+  // script follows the client's base URL: CinetPay's CDN in production, the emulator's stand-in
+  // when CINETPAY_BASE_URL points at the emulator; the page itself is the same.
+  app.get('/seamless', (req, res) => {
+    const order = newOrder(Number(req.query.amount ?? 2500), 'Commande');
+    let seamless;
+    try {
+      seamless = client.seamlessCheckout({
+        transaction_id: order.transaction_id,
+        amount: order.amount,
+        currency: order.currency,
+        description: order.description,
+        notify_url: `${publicUrl}/cinetpay/notify`,
+        metadata: `order=${order.transaction_id}`,
+      });
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      Object.assign(order, { status: 'invalid', error: e.message });
+      return res.status(400).json({ error: e.code, field: e.field, message: e.message });
+    }
+    order.status = 'pending';
+    // waitResponse only tells the page what to show: the order is paid when the server has
+    // verified CinetPay's notification and checked the payment (the customer could call the
+    // callback from the console).
+    res.type('html').send(`<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Shop (Seamless)</title>
+<script src="${escape(seamless.script_url)}"></script></head>
+<body><h1>Shop</h1><p>${escape(order.amount)} ${escape(order.currency)}: ${escape(order.description)}</p>
+<button id="checkout" type="button">Checkout</button>
+<p>CinetPay: <strong id="result"></strong> <span id="error"></span></p>
+<p>Order ${escape(order.transaction_id)}: <strong id="order-status">${escape(order.status)}</strong></p>
+<script>
+const SEAMLESS = ${scriptJson(seamless)};
+async function orderStatus() {
+  for (;;) {
+    const { status } = await (await fetch(${scriptJson(`/orders/${encodeURIComponent(order.transaction_id)}/status`)})).json();
+    document.getElementById('order-status').textContent = status;
+    if (status !== 'pending') return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+document.getElementById('checkout').addEventListener('click', () => {
+  CinetPay.setConfig(SEAMLESS.set_config);
+  CinetPay.getCheckout(SEAMLESS.get_checkout);
+  CinetPay.waitResponse((data) => {
+    document.getElementById('result').textContent = data.status;
+    orderStatus();
+  });
+  CinetPay.onError((error) => {
+    document.getElementById('error').textContent = error.code + ' ' + error.message;
+  });
+});
+</script></body></html>`);
+  });
+
+  app.get('/orders/:id/status', (req, res) => {
+    const order = orders.get(req.params.id);
+    if (!order) return res.sendStatus(404);
+    res.json({ status: order.status });
   });
 
   // CinetPay's docs: no processing on the return URL (it POSTs token and transaction_id); the

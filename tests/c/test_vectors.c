@@ -155,6 +155,66 @@ static void test_validation_cases(void) {
   cJSON_Delete(v);
 }
 
+/* seamless.json through cinetpay_seamless_checkout: the docs' example gives exactly the objects
+ * of setConfig and getCheckout, and every validation.json case fails as init_payment does. */
+static void test_seamless(void) {
+  cJSON *v = fixture("seamless.json");
+  const cJSON *docs = cJSON_GetObjectItemCaseSensitive(v, "docs_example");
+  const cJSON *creds = cJSON_GetObjectItemCaseSensitive(docs, "client");
+  char config[256];
+  snprintf(config, sizeof config, "{\"api_key\":\"%s\",\"site_id\":\"%s\"}", str(creds, "api_key"),
+           str(creds, "site_id"));
+  CinetPayClient *c = cinetpay_client_new(config, NULL);
+  char *text = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(docs, "payload")), *out = NULL;
+  int32_t status = cinetpay_seamless_checkout(c, text, &out);
+  CHECK(status == CINETPAY_OK, "seamless: docs example: status %s", cinetpay_status_code(status));
+  cJSON *got = out ? cJSON_Parse(out) : NULL;
+  CHECK(cJSON_Compare(got, cJSON_GetObjectItemCaseSensitive(docs, "result"), 1), "seamless: docs example: %s",
+        out ? out : "(null)");
+  cJSON_Delete(got);
+  cinetpay_string_free(out);
+  free(text);
+  cinetpay_client_free(c);
+
+  cJSON *validation = fixture("validation.json");
+  const cJSON *base = cJSON_GetObjectItemCaseSensitive(validation, "base");
+  c = client_for("http://127.0.0.1:9", "emulator-apikey-0000000000000001", "445160");
+  const cJSON *k;
+  cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(validation, "cases")) {
+    const char *name = str(k, "name");
+    cJSON *body = patched(base, k);
+    text = cJSON_PrintUnformatted(body);
+    out = NULL;
+    status = cinetpay_seamless_checkout(c, text, &out);
+    cJSON *error = out ? cJSON_Parse(out) : NULL;
+    const char *field = str(error, "field");
+    CHECK(status == CINETPAY_ERR_VALIDATION, "seamless: %s: status %s", name, cinetpay_status_code(status));
+    CHECK(field && strcmp(field, str(k, "field")) == 0, "seamless: %s: field %s", name, field ? field : "(none)");
+    cJSON_Delete(error);
+    cinetpay_string_free(out);
+    free(text);
+    cJSON_Delete(body);
+  }
+  /* Seamless has no redirect back: return_url may be absent. */
+  cJSON *body = cJSON_Duplicate(base, 1);
+  cJSON_DeleteItemFromObjectCaseSensitive(body, "return_url");
+  text = cJSON_PrintUnformatted(body);
+  out = NULL;
+  status = cinetpay_seamless_checkout(c, text, &out);
+  cJSON *result = out ? cJSON_Parse(out) : NULL;
+  const cJSON *config_json = cJSON_GetObjectItemCaseSensitive(result, "set_config");
+  CHECK(status == CINETPAY_OK && strcmp(str(config_json, "mode"), "EMULATOR") == 0 &&
+            strcmp(str(result, "script_url"), "http://127.0.0.1:9/seamless/main.js") == 0,
+        "seamless: without return_url, against the emulator: %s", out ? out : "(null)");
+  cJSON_Delete(result);
+  cinetpay_string_free(out);
+  free(text);
+  cJSON_Delete(body);
+  cinetpay_client_free(c);
+  cJSON_Delete(validation);
+  cJSON_Delete(v);
+}
+
 /* notifications.json: tokens computed with Python's hmac verify and sign alike through
  * cinetpay_call; forged ones are refused with CINETPAY_ERR_INVALID_NOTIFICATION. */
 static void test_notifications(void) {
@@ -334,6 +394,7 @@ int main(int argc, char **argv) {
   test_validation_cases();
   test_settings_cases();
   test_notifications();
+  test_seamless();
   test_accepted_cases(argv[2]);
   test_api_error_cases(argv[2]);
   printf("c vectors: %d passed, %d failed\n", passed, failed);

@@ -19,8 +19,8 @@ from ._errors import (
     TimeoutError,
     ValidationError,
 )
-from ._params import PaymentParams
-from ._types import Notification, NotificationOutcome, PaymentLink, PaymentStatus
+from ._params import PaymentParams, SeamlessParams
+from ._types import Notification, NotificationOutcome, PaymentLink, PaymentStatus, SeamlessCheckout, SeamlessConfig
 
 __all__ = [
     "Client",
@@ -30,6 +30,9 @@ __all__ = [
     "PaymentStatus",
     "NotificationOutcome",
     "PaymentParams",
+    "SeamlessCheckout",
+    "SeamlessConfig",
+    "SeamlessParams",
     "CinetPayError",
     "ValidationError",
     "AuthenticationError",

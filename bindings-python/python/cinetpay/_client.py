@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, Type, 
 from . import _cinetpay
 from ._cinetpay import NativeError
 from ._errors import _from_native
-from ._types import Notification, NotificationOutcome, PaymentLink, PaymentStatus
+from ._types import Notification, NotificationOutcome, PaymentLink, PaymentStatus, SeamlessCheckout
 
 if TYPE_CHECKING:  # pragma: no cover
     import asyncio
 
     from typing_extensions import Unpack
 
-    from ._params import PaymentParams
+    from ._params import PaymentParams, SeamlessParams
 
 __all__ = ["Client", "AsyncClient"]
 
@@ -160,6 +160,22 @@ class _Base:
         """The ``x-token`` CinetPay would send with ``form``: to test your own handler."""
         token: str = self._native_call("sign_notification", _form_input(form))["x_token"]
         return token
+
+    def seamless_checkout(self, **payload: "Unpack[SeamlessParams]") -> SeamlessCheckout:
+        """The objects a page passes to CinetPay's Seamless browser SDK, after the same rules as
+        :meth:`init_payment` (``return_url`` may be left out: Seamless has no redirect back).
+
+        Local: nothing is sent or recorded, so store the order first. Load
+        ``result.script_url`` in the page, then call ``CinetPay.setConfig(result.set_config)``
+        and ``CinetPay.getCheckout(result.get_checkout)``. ``set_config`` holds the client's
+        apikey, which the page needs (CinetPay's design). Trust only the verified notification
+        and ``check_payment``, never the page's ``waitResponse``.
+
+        Raises:
+            ValidationError: a field breaks a rule, with the same code and field as
+                :meth:`init_payment`.
+        """
+        return SeamlessCheckout._from_result(self._native_call("seamless_checkout", dict(payload)))
 
     def _native_call(self, operation: str, payload: Dict[str, Any]) -> Any:
         try:
@@ -372,18 +388,16 @@ class AsyncClient(_Base):
         await self.aclose()
 
 
-def _with_field_signature(method: Any) -> None:
+def _with_field_signature(method: Any, params_type: Any, result: type) -> None:
     """Gives ``method`` an explicit signature with one keyword-only parameter per CinetPay
     field, for ``help()``, ``inspect`` and editors that read signatures. Static type checkers
-    read the ``Unpack[PaymentParams]`` annotation instead; both come from the same TypedDict,
-    which a test holds to the core's field list."""
+    read the ``Unpack[...]`` annotation instead; both come from the same TypedDict, which a
+    test holds to the core's field list."""
     import inspect
     import typing
 
-    from ._params import PaymentParams
-
-    hints = typing.get_type_hints(PaymentParams)
-    required = PaymentParams.__required_keys__
+    hints = typing.get_type_hints(params_type)
+    required = params_type.__required_keys__
     params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
     for name in _cinetpay.FIELDS:
         params.append(
@@ -394,8 +408,15 @@ def _with_field_signature(method: Any) -> None:
                 annotation=hints[name],
             )
         )
-    method.__signature__ = inspect.Signature(params, return_annotation=PaymentLink)
+    method.__signature__ = inspect.Signature(params, return_annotation=result)
 
 
-_with_field_signature(Client.init_payment)
-_with_field_signature(AsyncClient.init_payment)
+def _set_signatures() -> None:
+    from ._params import PaymentParams, SeamlessParams
+
+    _with_field_signature(Client.init_payment, PaymentParams, PaymentLink)
+    _with_field_signature(AsyncClient.init_payment, PaymentParams, PaymentLink)
+    _with_field_signature(_Base.seamless_checkout, SeamlessParams, SeamlessCheckout)
+
+
+_set_signatures()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, Mapping, Optional, Tuple
 
-__all__ = ["Notification", "NotificationOutcome", "PaymentLink", "PaymentStatus"]
+__all__ = ["Notification", "NotificationOutcome", "PaymentLink", "PaymentStatus", "SeamlessCheckout", "SeamlessConfig"]
 
 
 @dataclass(frozen=True)
@@ -154,4 +154,52 @@ class NotificationOutcome:
             transaction_id=result["transaction_id"],
             status=PaymentStatus._from_result(result["status"]),
             notification=Notification._from_result(result["notification"]),
+        )
+
+
+class SeamlessConfig(Dict[str, Any]):
+    """The object for ``CinetPay.setConfig``: ``apikey``, ``site_id``, ``notify_url`` and
+    ``mode`` (PRODUCTION, or EMULATOR when the client points at the emulator).
+
+    A plain ``dict`` for ``json.dumps`` and templates (Django's ``json_script``), whose
+    ``repr()`` masks the apikey: the page needs the key (CinetPay's design), logs must not show
+    it.
+    """
+
+    def __repr__(self) -> str:
+        shown = {k: ("***" if k == "apikey" else v) for k, v in self.items()}
+        return f"SeamlessConfig({shown!r})"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class SeamlessCheckout:
+    """What a page needs for CinetPay's Seamless SDK, made by ``seamless_checkout``.
+
+    Load ``script_url``, then call ``CinetPay.setConfig(set_config)`` and
+    ``CinetPay.getCheckout(get_checkout)`` (embed both with ``json.dumps`` or ``json_script``).
+
+    Attributes:
+        script_url: CinetPay's script, or the emulator's stand-in when the client's
+            ``base_url`` is a loopback host: the same page runs in production and offline.
+        set_config: the object for ``setConfig`` (its ``repr()`` masks the apikey).
+        get_checkout: the object for ``getCheckout``: the validated request with CinetPay's
+            names, normalised as for ``init_payment``.
+    """
+
+    script_url: str
+    set_config: SeamlessConfig
+    get_checkout: Dict[str, Any]
+
+    def as_dict(self) -> Dict[str, Any]:
+        """``{script_url, set_config, get_checkout}``, for ``json.dumps``; contains the apikey."""
+        return {"script_url": self.script_url, "set_config": dict(self.set_config), "get_checkout": dict(self.get_checkout)}
+
+    @classmethod
+    def _from_result(cls, result: Mapping[str, Any]) -> "SeamlessCheckout":
+        return cls(
+            script_url=result["script_url"],
+            set_config=SeamlessConfig(result["set_config"]),
+            get_checkout=dict(result["get_checkout"]),
         )

@@ -95,3 +95,77 @@ test('pending, then the customer approves on the phone: paid', async () => {
   const order = await buy('pending', 'paid', ['pending', 'approve']);
   assert.equal((await client.checkPayment(order.transaction_id)).is_paid, true);
 });
+
+/**
+ * The Seamless flow: the shop's page loads the script seamlessCheckout names (the emulator's
+ * stand-in here), Checkout opens the checkout in an overlay, the customer clicks `choice`,
+ * waitResponse shows `status` on the page, and the order's status, set only by the verified
+ * notification, reaches `orderStatus`.
+ */
+async function seamless(choice, status, orderStatus) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(`${shopUrl}/seamless?amount=2500`);
+    const order = [...orders.values()].at(-1);
+    assert.equal(order.status, 'pending');
+    assert.equal(await page.evaluate(() => SEAMLESS.set_config.mode), 'EMULATOR');
+    await page.click('#checkout');
+    const frame = page.frameLocator('#cinetpay-seamless-frame');
+    await frame.locator(`#${choice}`).click();
+    await page.waitForFunction((want) => document.querySelector('#result')?.textContent === want, status, { timeout: 20000 });
+    await page.waitForFunction((want) => document.querySelector('#order-status')?.textContent === want, orderStatus, { timeout: 20000 });
+    await page.screenshot({ path: path.join(SHOTS, `express-seamless-${choice}.png`), fullPage: true });
+    // The notification the server verified: delivered, and answered 200 by the shop.
+    const sent = await (await fetch(`${emulatorUrl}/_emulator/notifications?transaction_id=${order.transaction_id}`)).json();
+    assert.ok(sent.some((n) => n.kind === 'post' && n.http_status === 200), JSON.stringify(sent));
+    return order;
+  } finally {
+    await context.close();
+  }
+}
+
+test('Seamless, accept: waitResponse says ACCEPTED, the verified notification pays the order, check_payment agrees', async () => {
+  const order = await seamless('accept', 'ACCEPTED', 'paid');
+  const status = await client.checkPayment(order.transaction_id);
+  assert.deepEqual([status.status, status.amount, status.currency], ['ACCEPTED', 2500, 'XOF']);
+});
+
+test('Seamless, refuse: waitResponse says REFUSED and the order fails', async () => {
+  const order = await seamless('refuse', 'REFUSED', 'failed');
+  assert.equal((await client.checkPayment(order.transaction_id)).status, 'REFUSED');
+});
+
+test('Seamless: an unknown apikey and a bad mode reach onError; a forged message does not reach waitResponse', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(`${shopUrl}/seamless?amount=2500`);
+    const error = await page.evaluate(() => new Promise((resolve) => {
+      CinetPay.setConfig({ ...SEAMLESS.set_config, apikey: 'not-a-key' });
+      CinetPay.getCheckout(SEAMLESS.get_checkout);
+      CinetPay.onError(resolve);
+    }));
+    assert.equal(error.code, '609', JSON.stringify(error));
+    assert.equal(error.message, 'AUTH_NOT_FOUND');
+    assert.equal(await page.locator('#cinetpay-seamless-overlay').count(), 0, 'the overlay closes');
+    const bad = await page.evaluate(() => new Promise((resolve) => {
+      CinetPay.setConfig({ ...SEAMLESS.set_config, mode: 'SANDBOX' });
+      CinetPay.getCheckout(SEAMLESS.get_checkout);
+      CinetPay.onError(resolve);
+    }));
+    assert.match(bad.description, /mode "SANDBOX"/);
+    // Only the overlay's frame, on the emulator's origin, can answer: a message the page (or
+    // anything else) posts does not reach waitResponse.
+    const forged = await page.evaluate(() => new Promise((resolve) => {
+      CinetPay.setConfig(SEAMLESS.set_config);
+      CinetPay.getCheckout(SEAMLESS.get_checkout);
+      CinetPay.waitResponse((data) => resolve(data));
+      window.postMessage({ type: 'cinetpay-seamless:response', data: { status: 'ACCEPTED' } }, '*');
+      setTimeout(() => resolve(null), 1000);
+    }));
+    assert.equal(forged, null, 'a forged message reached waitResponse');
+  } finally {
+    await context.close();
+  }
+});

@@ -645,6 +645,15 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func initPayment(request: PaymentRequest) async throws  -> PaymentLink
     
     /**
+     * The objects a page passes to CinetPay's Seamless browser SDK (`CinetPay.setConfig`,
+     * `CinetPay.getCheckout`) and the script to load, after the same rules as `init_payment`
+     * (`return_url` may be empty). Local: nothing is sent or recorded, so store the order
+     * first, and trust only the verified notification and `check_payment`, never the page's
+     * `waitResponse`.
+     */
+    func seamlessCheckout(request: PaymentRequest) throws  -> SeamlessCheckout
+    
+    /**
      * The `x-token` CinetPay would send with this form (for tests and examples).
      */
     func signNotification(form: [String: String]) throws  -> String
@@ -827,6 +836,23 @@ open func initPayment(request: PaymentRequest)async throws  -> PaymentLink  {
 }
     
     /**
+     * The objects a page passes to CinetPay's Seamless browser SDK (`CinetPay.setConfig`,
+     * `CinetPay.getCheckout`) and the script to load, after the same rules as `init_payment`
+     * (`return_url` may be empty). Local: nothing is sent or recorded, so store the order
+     * first, and trust only the verified notification and `check_payment`, never the page's
+     * `waitResponse`.
+     */
+open func seamlessCheckout(request: PaymentRequest)throws  -> SeamlessCheckout  {
+    return try  FfiConverterTypeSeamlessCheckout_lift(try rustCallWithError(FfiConverterTypeCinetPayError_lift) {
+        uniffiCallStatus in
+    uniffi_cinetpay_uniffi_fn_method_client_seamless_checkout(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePaymentRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The `x-token` CinetPay would send with this form (for tests and examples).
      */
 open func signNotification(form: [String: String])throws  -> String  {
@@ -921,6 +947,203 @@ public func FfiConverterTypeClient_lift(_ handle: UInt64) throws -> Client {
 #endif
 public func FfiConverterTypeClient_lower(_ value: Client) -> UInt64 {
     return FfiConverterTypeClient.lower(value)
+}
+
+
+
+
+
+
+/**
+ * What a page needs for CinetPay's Seamless SDK, made by `Client.seamless_checkout`. Its
+ * `toString()` (Kotlin) / description (Swift) masks the apikey; the JSON texts keep it, for the
+ * page, which needs it by CinetPay's design.
+ */
+public protocol SeamlessCheckoutProtocol: AnyObject, Sendable {
+    
+    /**
+     * The object for `CinetPay.getCheckout`, as JSON: the validated request, normalised.
+     */
+    func getCheckoutJson()  -> String
+    
+    /**
+     * `PRODUCTION`, or `EMULATOR`.
+     */
+    func mode()  -> String
+    
+    /**
+     * The script to load: CinetPay's, or the emulator's stand-in when the client's base URL is
+     * a loopback host, so the same page runs in production and offline.
+     */
+    func scriptUrl()  -> String
+    
+    /**
+     * The object for `CinetPay.setConfig`, as JSON: apikey, site_id, notify_url, mode.
+     */
+    func setConfigJson()  -> String
+    
+}
+/**
+ * What a page needs for CinetPay's Seamless SDK, made by `Client.seamless_checkout`. Its
+ * `toString()` (Kotlin) / description (Swift) masks the apikey; the JSON texts keep it, for the
+ * page, which needs it by CinetPay's design.
+ */
+open class SeamlessCheckout: SeamlessCheckoutProtocol, @unchecked Sendable, CustomStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_cinetpay_uniffi_fn_clone_seamlesscheckout(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_cinetpay_uniffi_fn_free_seamlesscheckout(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The object for `CinetPay.getCheckout`, as JSON: the validated request, normalised.
+     */
+open func getCheckoutJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_cinetpay_uniffi_fn_method_seamlesscheckout_get_checkout_json(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `PRODUCTION`, or `EMULATOR`.
+     */
+open func mode() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_cinetpay_uniffi_fn_method_seamlesscheckout_mode(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The script to load: CinetPay's, or the emulator's stand-in when the client's base URL is
+     * a loopback host, so the same page runs in production and offline.
+     */
+open func scriptUrl() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_cinetpay_uniffi_fn_method_seamlesscheckout_script_url(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The object for `CinetPay.setConfig`, as JSON: apikey, site_id, notify_url, mode.
+     */
+open func setConfigJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_cinetpay_uniffi_fn_method_seamlesscheckout_set_config_json(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_cinetpay_uniffi_fn_method_seamlesscheckout_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSeamlessCheckout: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = SeamlessCheckout
+
+    public static func lift(_ handle: UInt64) throws -> SeamlessCheckout {
+        return SeamlessCheckout(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: SeamlessCheckout) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SeamlessCheckout {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: SeamlessCheckout, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSeamlessCheckout_lift(_ handle: UInt64) throws -> SeamlessCheckout {
+    return try FfiConverterTypeSeamlessCheckout.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSeamlessCheckout_lower(_ value: SeamlessCheckout) -> UInt64 {
+    return FfiConverterTypeSeamlessCheckout.lower(value)
 }
 
 
@@ -1325,7 +1548,8 @@ public struct PaymentRequest: Equatable, Hashable {
      */
     public var notifyUrl: String
     /**
-     * Where the customer returns after the checkout page.
+     * Where the customer returns after the checkout page. Required by `init_payment`;
+     * `seamless_checkout` accepts it empty (Seamless has no redirect back).
      */
     public var returnUrl: String
     /**
@@ -1412,8 +1636,9 @@ public struct PaymentRequest: Equatable, Hashable {
          * Where CinetPay POSTs the notification (your server).
          */notifyUrl: String, 
         /**
-         * Where the customer returns after the checkout page.
-         */returnUrl: String, 
+         * Where the customer returns after the checkout page. Required by `init_payment`;
+         * `seamless_checkout` accepts it empty (Seamless has no redirect back).
+         */returnUrl: String = "", 
         /**
          * `ALL` (default), `MOBILE_MONEY`, `CREDIT_CARD`, `WALLET`, or several joined by commas.
          */channels: String? = nil, 
@@ -2775,6 +3000,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_cinetpay_uniffi_checksum_method_client_init_payment() != 32426) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_cinetpay_uniffi_checksum_method_client_seamless_checkout() != 56633) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_cinetpay_uniffi_checksum_method_client_sign_notification() != 50011) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2785,6 +3013,18 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cinetpay_uniffi_checksum_method_client_verify_notification() != 41188) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_cinetpay_uniffi_checksum_method_seamlesscheckout_get_checkout_json() != 6488) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_cinetpay_uniffi_checksum_method_seamlesscheckout_mode() != 8163) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_cinetpay_uniffi_checksum_method_seamlesscheckout_script_url() != 35480) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_cinetpay_uniffi_checksum_method_seamlesscheckout_set_config_json() != 7023) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_cinetpay_uniffi_checksum_constructor_client_from_env() != 47366) {
