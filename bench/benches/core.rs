@@ -62,5 +62,22 @@ fn per_payment(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, per_payment);
+/// What every binding's native entry does before any I/O: parse the JSON object the language
+/// handed over and apply the local rules (`bridge::prepare`), and a local operation in full.
+fn bridge(c: &mut Criterion) {
+    let client = cinetpay::Client::new(cinetpay::ClientConfig::new("YOUR_APIKEY", "445160"))
+        .expect("client");
+    let input = serde_json::json!({
+        "transaction_id": "B-1", "amount": 100, "currency": "XOF", "description": "Order",
+        "notify_url": "https://shop.example/notify", "return_url": "https://shop.example/return"
+    });
+    c.bench_function("bridge/prepare init_payment", |b| {
+        b.iter(|| cinetpay::bridge::prepare(&client, "init_payment", black_box(&input)))
+    });
+    c.bench_function("bridge/seamless_checkout", |b| {
+        b.iter(|| cinetpay::bridge::call_blocking(&client, "seamless_checkout", black_box(&input)))
+    });
+}
+
+criterion_group!(benches, per_payment, bridge);
 criterion_main!(benches);
