@@ -106,6 +106,18 @@ fn read_envelope(
     if !looks_json {
         return Err(page_error(status, retry_after, body));
     }
+    if trimmed.first() == Some(&b'[') {
+        // serde would read the envelope from an array, by position (found by fuzzing): CinetPay
+        // answers an object, so an array is a page of the status, or undecodable at 2xx.
+        return Err(match status {
+            500.. => server_error(status, None),
+            400.. => page_error(status, retry_after, body),
+            _ => decode_error(
+                status,
+                "the JSON response is an array, not CinetPay's object",
+            ),
+        });
+    }
     let envelope: Envelope = match serde_json::from_slice(trimmed) {
         Ok(env) => env,
         Err(e) if status >= 500 => return Err(server_error(status, None).with_source(e)),
@@ -470,6 +482,17 @@ mod tests {
         );
         assert_eq!(err(200, r#"{"message":"?"}"#).code(), ErrorCode::Decode);
         assert_eq!(err(500, &CREATED[..40]).code(), ErrorCode::ServerError);
+    }
+
+    #[test]
+    fn an_array_is_never_read_as_the_envelope() {
+        // Found by fuzzing: serde reads a struct from an array by position.
+        let array = r#"["201",null,null,{"payment_token":"t","payment_url":"u"},null]"#;
+        let e = err(200, array);
+        assert_eq!(e.code(), ErrorCode::Decode);
+        assert!(e.message().contains("an array"), "{}", e.message());
+        assert_eq!(err(503, array).code(), ErrorCode::ServerError);
+        assert!(decode_check_response(200, None, array.as_bytes()).is_err());
     }
 
     #[test]

@@ -36,8 +36,10 @@ impl PaymentLookup {
             .keys()
             .find(|k| !["transaction_id", "token", "payment_token"].contains(&k.as_str()))
         {
+            // Cut as for payloads and settings: a key is echoed, and it may be anything.
+            let shown: String = unknown.chars().take(64).collect();
             return Err(Error::validation(
-                unknown.as_str(),
+                shown,
                 "is not a field of check_payment: give transaction_id or token",
             ));
         }
@@ -299,6 +301,15 @@ fn parse_amount(s: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_key_is_named_cut_to_64_characters() {
+        let long = "k".repeat(500);
+        let e = PaymentLookup::from_value(&serde_json::json!({ long.clone(): "x" }))
+            .expect_err("unknown");
+        assert_eq!(e.field().map(str::len), Some(64));
+        assert!(e.message().contains("is not a field of check_payment"));
+    }
 
     fn status(code: &str, data: Value) -> PaymentStatus {
         let Value::Object(map) = data else {

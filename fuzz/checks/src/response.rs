@@ -65,6 +65,13 @@ pub fn run(data: &[u8]) {
     match decode_payment_response(status, retry_after, body) {
         Ok(link) => {
             assert!(!link.payment_token.is_empty() && !link.payment_url.is_empty());
+            // An object, not an array read by position (unknown fields are skipped unchecked,
+            // so the body need not be valid JSON text throughout).
+            assert_eq!(
+                body.trim_ascii_start().first(),
+                Some(&b'{'),
+                "a link read from an array"
+            );
             if let Some(o) = &object {
                 assert_eq!(text(o.get("code")).as_deref(), Some("201"));
                 let data = o.get("data");
