@@ -32,7 +32,7 @@ pub fn inspect(state: &State, query: &str) -> Reply {
         form::param(query, "site_id"),
         form::param(query, "transaction_id"),
     ) else {
-        return crate::reply::text(400, "site_id and transaction_id are required", "400");
+        return error(400, "site_id and transaction_id are required");
     };
     match state.transaction(&site_id, &transaction_id) {
         Some(t) => json_reply(
@@ -50,7 +50,10 @@ pub fn inspect(state: &State, query: &str) -> Reply {
             }),
             "inspect",
         ),
-        None => crate::reply::text(404, "no such transaction", "404"),
+        None => error(
+            404,
+            &format!("no transaction {transaction_id} for site_id {site_id}"),
+        ),
     }
 }
 
@@ -228,5 +231,13 @@ mod tests {
         assert_eq!((r.status, body(&r)), (200, json!([])));
         assert_eq!(notifications(&s, "transaction_id=T2").status, 404);
         assert_eq!(notifications(&s, "site_id=1").status, 400);
+        // Errors are JSON, as on every control route.
+        let r = inspect(&s, &format!("site_id={DEFAULT_SITE_ID}&transaction_id=T2"));
+        assert_eq!(r.status, 404);
+        assert!(body(&r)["error"].as_str().is_some_and(|e| e.contains("T2")));
+        assert_eq!(
+            body(&inspect(&s, "site_id=1"))["error"],
+            "site_id and transaction_id are required"
+        );
     }
 }
