@@ -54,3 +54,22 @@ async def checkout_async() -> Optional[str]:
             field: Optional[str] = e.field
             return field
         return link.api_response_id
+
+
+def seamless(client: cinetpay.Client) -> str:
+    # return_url is optional here, unlike init_payment.
+    s: cinetpay.SeamlessCheckout = client.seamless_checkout(
+        transaction_id="ORDER-3",
+        amount=100,
+        currency="XOF",
+        description="Order 3",
+        notify_url="https://shop.example/notify",
+    )
+    mode: str = s.set_config["mode"]
+    return s.script_url + mode + str(s.as_dict()["get_checkout"])
+
+
+def seamless_missing_notify_url(client: cinetpay.Client) -> None:
+    client.seamless_checkout(  # type: ignore[call-arg]
+        transaction_id="ORDER-4", amount=100, currency="XOF", description="Order 4"
+    )

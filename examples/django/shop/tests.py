@@ -12,6 +12,7 @@ from urllib.error import HTTPError
 from urllib.parse import urlencode
 from urllib.request import HTTPRedirectHandler, Request, build_opener, urlopen
 
+from django.conf import settings
 from django.test import LiveServerTestCase, TestCase, override_settings
 
 from shop import views
@@ -63,6 +64,28 @@ class CheckoutTests(EmulatorMixin, TestCase):
         with urlopen(f"{self.emulator_url}/_emulator/stats", timeout=10) as answer:
             count: int = json.loads(answer.read())["api_requests"]
             return count
+
+    def test_the_seamless_page_embeds_the_emulator_s_script_and_both_objects(self) -> None:
+        before = self.api_requests()
+        response = self.client.get("/seamless", {"amount": "2500"})
+        self.assertEqual(response.status_code, 200)
+        order = Order.objects.get()
+        self.assertEqual(order.status, Order.Status.PENDING)
+        page = response.content.decode()
+        self.assertIn(f'<script src="{self.emulator_url}/seamless/main.js"></script>', page)
+        embedded = re.search(r'<script id="seamless" type="application/json">(.*?)</script>', page)
+        assert embedded is not None, page
+        s = json.loads(embedded.group(1))
+        self.assertEqual(s["set_config"]["mode"], "EMULATOR")
+        self.assertEqual(s["set_config"]["apikey"], settings.CINETPAY_API_KEY)
+        self.assertTrue(s["set_config"]["notify_url"].endswith("/cinetpay/notify"))
+        self.assertEqual(s["get_checkout"]["transaction_id"], order.transaction_id)
+        self.assertNotIn("return_url", s["get_checkout"])
+        self.assertEqual(self.api_requests(), before, "seamless_checkout sends nothing")
+        # The shop's own rule breaks are reported, as for the redirect.
+        response = self.client.get("/seamless", {"amount": "2502"})
+        self.assertEqual(response.status_code, 400)
+        self.assertTrue(response.content.decode().startswith("amount: "))
 
     def test_a_rule_broken_by_the_shop_is_reported_without_calling_cinetpay(self) -> None:
         before = self.api_requests()

@@ -1,5 +1,5 @@
-"""Checkout with CinetPay: store the order, initialise the payment, redirect to CinetPay, and
-learn the outcome from CinetPay's signed notification (verified and checked by the SDK)."""
+"""Checkout with CinetPay: store the order, initialise the payment, redirect to CinetPay (or open
+CinetPay's Seamless checkout over the page), and learn the outcome from CinetPay's signed notification (verified and checked by the SDK)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import logging
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
+from django.template import Context, Engine
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -79,6 +80,55 @@ def order_return(request: HttpRequest, order_id: int) -> HttpResponse:
     # status comes from the notification.
     order = get_object_or_404(Order, pk=order_id)
     return HttpResponse(f"Order {order.transaction_id}: {order.status}")
+
+
+# CinetPay's Seamless SDK opens the checkout over the shop's page. The page takes the script and
+# both objects from seamless_checkout, so it loads the emulator's stand-in when
+# CINETPAY_BASE_URL points at the emulator and CinetPay's script otherwise.
+SEAMLESS_PAGE = Engine().from_string(
+    """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Shop (Seamless)</title>
+<script src="{{ script_url }}"></script></head>
+<body><h1>Order {{ order.transaction_id }}: {{ order.amount }} {{ order.currency }}</h1>
+<button id="checkout" type="button">Checkout</button> <strong id="result"></strong>
+{{ seamless|json_script:"seamless" }}
+<script>
+document.getElementById("checkout").addEventListener("click", () => {
+  const s = JSON.parse(document.getElementById("seamless").textContent);
+  CinetPay.setConfig(s.set_config);
+  CinetPay.getCheckout(s.get_checkout);
+  // Only what to show: the order is paid when the verified notification says so.
+  CinetPay.waitResponse((data) => { document.getElementById("result").textContent = data.status; });
+  CinetPay.onError((error) => { document.getElementById("result").textContent = error.code + " " + error.message; });
+});
+</script></body></html>"""
+)
+
+
+@require_http_methods(["GET"])
+def seamless(request: HttpRequest) -> HttpResponse:
+    try:
+        amount = int(request.GET.get("amount", "2500"))
+    except ValueError:
+        return HttpResponseBadRequest("amount: an integer is required")
+    order = Order.objects.create(amount=amount, description="Commande")
+    try:
+        # Local: validated as init_payment would be, nothing sent; the order is stored first.
+        s = client().seamless_checkout(
+            transaction_id=order.transaction_id,
+            amount=order.amount,
+            currency=order.currency,
+            description=order.description,
+            notify_url=absolute(request, reverse("cinetpay-notify")),
+            metadata=f"order={order.pk}",
+        )
+    except cinetpay.ValidationError as e:
+        order.status, order.error = Order.Status.INVALID, str(e)
+        order.save()
+        return HttpResponseBadRequest(f"{e.field}: {e.message}")
+    order.status = Order.Status.PENDING
+    order.save()
+    context = Context({"script_url": s.script_url, "seamless": s.as_dict(), "order": order})
+    return HttpResponse(SEAMLESS_PAGE.render(context))
 
 
 def expected(transaction_id: str) -> tuple[int, str] | None:
