@@ -79,7 +79,7 @@ final class ClientTest extends TestCase
         $docs = $v['docs_example'];
         $client = new Client(['api_key' => $docs['client']['api_key'], 'site_id' => $docs['client']['site_id']]);
         $c = $client->seamlessCheckout($docs['payload']);
-        // Compared as JSON text: the order of keys is part of what the page receives.
+        // Compared as JSON text, so the keys' order (the SDK's wire order) is checked too.
         self::assertSame(json_encode($docs['result']), json_encode($c));
         self::assertSame(json_encode($docs['result']['set_config']), json_encode($c->setConfig()));
 
@@ -88,10 +88,28 @@ final class ClientTest extends TestCase
         self::assertSame($emu['result']['script_url'], $c->scriptUrl);
         self::assertSame($emu['result']['get_checkout'], $c->getCheckout);
         self::assertSame(['apikey' => self::API_KEY, 'site_id' => '445160'] + $emu['result']['set_config'], $c->setConfig());
-        foreach ([print_r($c, true), (function () use ($c) { ob_start(); var_dump($c); return ob_get_clean(); })()] as $shown) {
+        $dumped = (function () use ($c) {
+            ob_start();
+            var_dump($c);
+            return ob_get_clean();
+        })();
+        foreach ([print_r($c, true), $dumped] as $shown) {
             self::assertStringNotContainsString(self::API_KEY, $shown);
             self::assertStringContainsString('***', $shown);
         }
+        foreach ([var_export($c, true), print_r((array) $c, true), json_encode(get_object_vars($c))] as $shown) {
+            self::assertStringNotContainsString(self::API_KEY, $shown);
+        }
+        try {
+            serialize($c);
+            self::fail('serialized with its apikey');
+        } catch (\LogicException $e) {
+            self::assertStringNotContainsString(self::API_KEY, $e->getMessage());
+        }
+        // Embedded in a page: escaped for a <script> element.
+        $flags = JSON_HEX_TAG | JSON_HEX_AMP | JSON_THROW_ON_ERROR;
+        $tricky = self::client(['base_url' => $emu['base_url']])->seamlessCheckout(['description' => 'Order <!--<script>'] + $emu['payload']);
+        self::assertStringNotContainsString('<', json_encode($tricky->getCheckout, $flags));
     }
 
     public function testSeamlessCheckoutRefusesWhatInitPaymentRefuses(): void

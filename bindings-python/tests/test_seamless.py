@@ -22,6 +22,9 @@ def test_the_docs_seamless_example_gives_the_set_config_and_get_checkout_objects
     result = client.seamless_checkout(**docs["payload"])
     assert json.loads(json.dumps(result.as_dict())) == docs["result"]
     assert json.loads(json.dumps(result.set_config)) == docs["result"]["set_config"]
+    # Dict equality ignores order: the keys come in the fixture's order.
+    assert list(result.set_config) == list(docs["result"]["set_config"])
+    assert list(result.get_checkout) == list(docs["result"]["get_checkout"])
 
 
 def test_against_the_emulator_its_script_and_mode_with_the_client_s_credentials() -> None:

@@ -34,9 +34,10 @@ pub const EMULATOR_SCRIPT_PATH: &str = "seamless/main.js";
 pub enum SeamlessMode {
     /// CinetPay's own service (the docs' example: `mode: 'PRODUCTION'`).
     Production,
-    /// The emulator (the client's `base_url` is a loopback host). CinetPay's script refuses
-    /// this mode, so a page that mixes the emulator's settings with CinetPay's script fails
-    /// loudly instead of charging anyone.
+    /// The emulator (the client's `base_url` is a loopback host). Not one of CinetPay's modes
+    /// (its docs show only `PRODUCTION`): with CinetPay's script, a page holding the emulator's
+    /// settings (an apikey CinetPay does not know, this mode) is expected to fail rather than
+    /// charge anyone.
     Emulator,
 }
 
@@ -128,7 +129,7 @@ pub(crate) fn checkout(
     for key in ["apikey", "site_id", "notify_url"] {
         get_checkout.shift_remove(key);
     }
-    if request.return_url.is_empty() {
+    if request.return_url.trim().is_empty() {
         get_checkout.shift_remove("return_url");
     }
     let mode = SeamlessMode::for_base_url(base_url);

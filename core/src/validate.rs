@@ -86,7 +86,8 @@ fn fields(r: &PaymentRequest, return_url_required: bool) -> Result<()> {
     amount(r.amount)?;
     description(&r.description)?;
     callback_url("notify_url", &r.notify_url)?;
-    if return_url_required || !r.return_url.is_empty() {
+    // Blank counts as absent where it is optional, as `null` does.
+    if return_url_required || !r.return_url.trim().is_empty() {
         callback_url("return_url", &r.return_url)?;
     }
     if let Some(m) = &r.metadata {

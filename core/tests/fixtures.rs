@@ -338,6 +338,11 @@ fn seamless_checkout_gives_the_docs_objects() {
     let got =
         cinetpay::bridge::call_blocking(&client, "seamless_checkout", &docs["payload"]).unwrap();
     assert_eq!(got, docs["result"]);
+    // serde_json's map equality ignores order: the page receives the keys in this order.
+    let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    for part in ["set_config", "get_checkout"] {
+        assert_eq!(keys(&got[part]), keys(&docs["result"][part]), "{part}");
+    }
 
     let emu = &v["emulator"];
     let client = Client::new(config(emu["base_url"].as_str().unwrap())).unwrap();
@@ -384,6 +389,14 @@ fn seamless_checkout_refuses_what_init_refuses() {
     payload.as_object_mut().unwrap().remove("return_url");
     let got = cinetpay::bridge::call_blocking(&client, "seamless_checkout", &payload).unwrap();
     assert!(got["get_checkout"].get("return_url").is_none());
+    // Blank counts as absent, as null does.
+    for blank in ["", "  "] {
+        let mut blank_payload = payload.clone();
+        blank_payload["return_url"] = blank.into();
+        let got =
+            cinetpay::bridge::call_blocking(&client, "seamless_checkout", &blank_payload).unwrap();
+        assert!(got["get_checkout"].get("return_url").is_none(), "{blank:?}");
+    }
     let e = PaymentPayload::from_value(&payload).unwrap_err();
     assert_eq!(e.field(), Some("return_url"), "init_payment still needs it");
 }

@@ -47,6 +47,7 @@
   }
 
   function configError(description) {
+    close();
     // Reported after getCheckout has returned, so that onError, registered next, receives it.
     setTimeout(function () {
       fail({ code: 'CONFIG', message: 'INVALID_CONFIG', description: description });
@@ -107,6 +108,9 @@
       config = settings && typeof settings === 'object' ? Object.assign({}, settings) : null;
     },
     getCheckout: function (checkout) {
+      // A new checkout: nothing left over from an earlier one reaches its callbacks.
+      queuedResponses = [];
+      queuedErrors = [];
       if (!config) return configError('CinetPay.setConfig must be called before CinetPay.getCheckout');
       if (config.mode !== undefined && MODES.indexOf(config.mode) < 0) {
         return configError('mode ' + JSON.stringify(config.mode) + ' is not one of ' + MODES.join(', '));

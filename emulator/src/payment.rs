@@ -40,11 +40,12 @@ pub fn init(state: &State, req: &Incoming<'_>) -> Reply {
         return missing_field("The request body is not a JSON object");
     };
     for field in ["notify_url", "return_url"] {
-        if body
-            .get(field)
-            .and_then(Value::as_str)
-            .is_some_and(host_is_localhost)
-        {
+        let url = body.get(field).and_then(Value::as_str);
+        // The Seamless stand-in's own return (`seamless.rs`) is the SDK's address, not the
+        // merchant's: CinetPay's script returns to CinetPay's host, never refused here.
+        let own_return =
+            field == "return_url" && url.is_some_and(|u| is_own_seamless_return(state, u));
+        if !own_return && url.is_some_and(host_is_localhost) {
             return page(
                 400,
                 "text/html; charset=UTF-8",
@@ -268,6 +269,16 @@ fn check_fields(body: &Map<String, Value>) -> Result<Fields, String> {
     })
 }
 
+/// Whether `url` is this emulator's `/seamless/return`, reached by the name `localhost` (the
+/// frame builds it from its own address, which is the page's choice).
+fn is_own_seamless_return(state: &State, url: &str) -> bool {
+    let port = state.public_url().rsplit(':').next().unwrap_or("");
+    ["http", "https"].iter().any(|scheme| {
+        url.strip_prefix(&format!("{scheme}://localhost:{port}/seamless/return"))
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('?'))
+    })
+}
+
 /// Whether a URL's host is `localhost`, read by hand: the emulator shares no URL code with the SDK.
 fn host_is_localhost(url: &str) -> bool {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
@@ -399,6 +410,27 @@ mod tests {
         assert_eq!(code(&r), "201");
         let r = send(&s, b"[1,2]");
         assert_eq!(code(&r), "608");
+    }
+
+    #[test]
+    fn the_seamless_stand_in_s_own_return_may_name_localhost() {
+        let s = state();
+        let own = "http://localhost:1/seamless/return?origin=http%3A%2F%2Flocalhost%3A3000";
+        let r = send(&s, &body(json!({"return_url": own})));
+        assert_eq!(code(&r), "201", "{}", r.body);
+        // Anything else on localhost is still the documented 400 page.
+        for other in [
+            "http://localhost:1/seamless/returned",
+            "http://localhost:2/seamless/return",
+            "http://localhost:1/r",
+        ] {
+            let r = send(
+                &s,
+                &body(json!({"transaction_id": "T9", "return_url": other})),
+            );
+            assert_eq!(r.status, 400, "{other}");
+            assert!(r.body.contains("Page 400"), "{other}");
+        }
     }
 
     #[test]

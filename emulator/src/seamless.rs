@@ -150,9 +150,22 @@ mod tests {
         }
         assert_eq!(returned(&s, "", b"token=nope").status, 404);
 
-        // Data from the merchant cannot close the script element.
-        t.transaction_id = "</script><script>alert(1)//".into();
-        let json = script_json(&json!(t.transaction_id));
-        assert!(!json.contains('<'), "{json}");
+        // Data from the merchant cannot close the script element of the page itself.
+        t.transaction_id = "</script><script>alert(1)//\u{2028}".into();
+        t.payment_token = "tok-injected".into();
+        s.insert(t);
+        let r = returned(
+            &s,
+            "origin=http%3A%2F%2F127.0.0.1%3A3000",
+            b"token=tok-injected",
+        );
+        assert_eq!(r.status, 200);
+        let script = r.body.split("<script>").nth(1).expect("the script");
+        let script = script.split("</script>").next().expect("closed");
+        assert!(
+            script.contains("\\u003c/script>\\u003cscript>alert(1)//\\u2028"),
+            "{script}"
+        );
+        assert!(!r.body.contains("<script>alert(1)"), "{}", r.body);
     }
 }

@@ -74,13 +74,14 @@ function createApp({ client, publicUrl, orders = new Map() }) {
     }
   });
 
-  // The Seamless integration: CinetPay's browser SDK opens the checkout over this page. The
-  // server stores the order, then the SDK validates the request (as initPayment would) and gives
-  // the script and the two objects the page passes to CinetPay.setConfig and getCheckout. The
-  // script follows the client's base URL: CinetPay's CDN in production, the emulator's stand-in
-  // when CINETPAY_BASE_URL points at the emulator; the page itself is the same.
-  app.get('/seamless', (req, res) => {
-    const order = newOrder(Number(req.query.amount ?? 2500), 'Commande');
+  // The Seamless integration: CinetPay's browser SDK opens the checkout over this page. Each
+  // Checkout click asks the server for a new order: the server stores it, then the SDK validates
+  // the request (as initPayment would) and gives the script and the two objects the page passes
+  // to CinetPay.setConfig and getCheckout. The script follows the client's base URL: CinetPay's
+  // CDN in production, the emulator's stand-in when CINETPAY_BASE_URL points at the emulator;
+  // the page itself is the same.
+  app.post('/seamless/orders', (req, res) => {
+    const order = newOrder(Number(req.body.amount ?? 2500), 'Commande');
     let seamless;
     try {
       seamless = client.seamlessCheckout({
@@ -97,31 +98,55 @@ function createApp({ client, publicUrl, orders = new Map() }) {
       return res.status(400).json({ error: e.code, field: e.field, message: e.message });
     }
     order.status = 'pending';
-    // waitResponse only tells the page what to show: the order is paid when the server has
-    // verified CinetPay's notification and checked the payment (the customer could call the
-    // callback from the console).
-    res.type('html').send(`<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Shop (Seamless)</title>
-<script src="${escape(seamless.script_url)}"></script></head>
-<body><h1>Shop</h1><p>${escape(order.amount)} ${escape(order.currency)}: ${escape(order.description)}</p>
+    res.json({ transaction_id: order.transaction_id, ...seamless });
+  });
+
+  // waitResponse only tells the page what to show: the order is paid when the server has
+  // verified CinetPay's notification and checked the payment (the customer could call the
+  // callback from the console).
+  app.get('/seamless', (req, res) => {
+    const amount = Number(req.query.amount ?? 2500);
+    res.type('html').send(`<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Shop (Seamless)</title></head>
+<body><h1>Shop</h1><p>${escape(amount)} XOF: Commande</p>
 <button id="checkout" type="button">Checkout</button>
 <p>CinetPay: <strong id="result"></strong> <span id="error"></span></p>
-<p>Order ${escape(order.transaction_id)}: <strong id="order-status">${escape(order.status)}</strong></p>
+<p>Order <span id="order"></span>: <strong id="order-status"></strong></p>
 <script>
-const SEAMLESS = ${scriptJson(seamless)};
-async function orderStatus() {
+const AMOUNT = ${scriptJson(amount)};
+let script;
+function load(src) {
+  script ??= new Promise((resolve, reject) => {
+    const element = Object.assign(document.createElement('script'), { src, onload: resolve });
+    element.onerror = () => reject(new Error('could not load ' + src));
+    document.head.appendChild(element);
+  });
+  return script;
+}
+async function orderStatus(id) {
   for (;;) {
-    const { status } = await (await fetch(${scriptJson(`/orders/${encodeURIComponent(order.transaction_id)}/status`)})).json();
+    const { status } = await (await fetch('/orders/' + encodeURIComponent(id) + '/status')).json();
     document.getElementById('order-status').textContent = status;
     if (status !== 'pending') return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
-document.getElementById('checkout').addEventListener('click', () => {
-  CinetPay.setConfig(SEAMLESS.set_config);
-  CinetPay.getCheckout(SEAMLESS.get_checkout);
+document.getElementById('checkout').addEventListener('click', async () => {
+  for (const id of ['result', 'error', 'order-status']) document.getElementById(id).textContent = '';
+  const answer = await fetch('/seamless/orders', {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ amount: AMOUNT }),
+  });
+  const seamless = await answer.json();
+  if (!answer.ok) {
+    document.getElementById('error').textContent = seamless.field + ': ' + seamless.message;
+    return;
+  }
+  document.getElementById('order').textContent = seamless.transaction_id;
+  await load(seamless.script_url);
+  CinetPay.setConfig(seamless.set_config);
+  CinetPay.getCheckout(seamless.get_checkout);
   CinetPay.waitResponse((data) => {
     document.getElementById('result').textContent = data.status;
-    orderStatus();
+    orderStatus(seamless.transaction_id);
   });
   CinetPay.onError((error) => {
     document.getElementById('error').textContent = error.code + ' ' + error.message;

@@ -97,8 +97,9 @@ test('pending, then the customer approves on the phone: paid', async () => {
 });
 
 /**
- * The Seamless flow: the shop's page loads the script seamlessCheckout names (the emulator's
- * stand-in here), Checkout opens the checkout in an overlay, the customer clicks `choice`,
+ * The Seamless flow: each Checkout click gets a new order and its objects from the shop, loads
+ * the script seamlessCheckout names (the emulator's stand-in here), and opens the checkout in an
+ * overlay. The first one is closed without paying; on the second the customer clicks `choice`,
  * waitResponse shows `status` on the page, and the order's status, set only by the verified
  * notification, reaches `orderStatus`.
  */
@@ -107,15 +108,19 @@ async function seamless(choice, status, orderStatus) {
   const page = await context.newPage();
   try {
     await page.goto(`${shopUrl}/seamless?amount=2500`);
-    const order = [...orders.values()].at(-1);
-    assert.equal(order.status, 'pending');
-    assert.equal(await page.evaluate(() => SEAMLESS.set_config.mode), 'EMULATOR');
     await page.click('#checkout');
-    const frame = page.frameLocator('#cinetpay-seamless-frame');
-    await frame.locator(`#${choice}`).click();
+    await page.frameLocator('#cinetpay-seamless-frame').locator('#accept').waitFor();
+    const closed = await page.locator('#order').textContent();
+    await page.click('#cinetpay-seamless-close');
+    assert.equal(await page.locator('#cinetpay-seamless-overlay').count(), 0, 'the overlay closes');
+    await page.click('#checkout');
+    await page.frameLocator('#cinetpay-seamless-frame').locator(`#${choice}`).click();
     await page.waitForFunction((want) => document.querySelector('#result')?.textContent === want, status, { timeout: 20000 });
     await page.waitForFunction((want) => document.querySelector('#order-status')?.textContent === want, orderStatus, { timeout: 20000 });
     await page.screenshot({ path: path.join(SHOTS, `express-seamless-${choice}.png`), fullPage: true });
+    const order = orders.get(await page.locator('#order').textContent());
+    assert.notEqual(order.transaction_id, closed, 'a second Checkout is a new order');
+    assert.equal(orders.get(closed).status, 'pending', 'the closed one was never paid');
     // The notification the server verified: delivered, and answered 200 by the shop.
     const sent = await (await fetch(`${emulatorUrl}/_emulator/notifications?transaction_id=${order.transaction_id}`)).json();
     assert.ok(sent.some((n) => n.kind === 'post' && n.http_status === 200), JSON.stringify(sent));
@@ -136,35 +141,98 @@ test('Seamless, refuse: waitResponse says REFUSED and the order fails', async ()
   assert.equal((await client.checkPayment(order.transaction_id)).status, 'REFUSED');
 });
 
-test('Seamless: an unknown apikey and a bad mode reach onError; a forged message does not reach waitResponse', async () => {
+test('Seamless: onError for an unknown apikey and a bad mode; forged messages never reach waitResponse; close_after_response', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   try {
     await page.goto(`${shopUrl}/seamless?amount=2500`);
-    const error = await page.evaluate(() => new Promise((resolve) => {
-      CinetPay.setConfig({ ...SEAMLESS.set_config, apikey: 'not-a-key' });
-      CinetPay.getCheckout(SEAMLESS.get_checkout);
+    await page.click('#checkout');
+    await page.frameLocator('#cinetpay-seamless-frame').locator('#accept').waitFor();
+    const fresh = () => page.evaluate(async () => (await fetch('/seamless/orders', {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"amount":2500}',
+    })).json());
+    let s = await fresh();
+    assert.equal(s.set_config.mode, 'EMULATOR');
+    assert.equal(s.script_url, `${emulatorUrl}/seamless/main.js`);
+
+    const error = await page.evaluate((s) => new Promise((resolve) => {
+      CinetPay.setConfig({ ...s.set_config, apikey: 'not-a-key' });
+      CinetPay.getCheckout(s.get_checkout);
       CinetPay.onError(resolve);
-    }));
-    assert.equal(error.code, '609', JSON.stringify(error));
-    assert.equal(error.message, 'AUTH_NOT_FOUND');
+    }), s);
+    assert.deepEqual([error.code, error.message], ['609', 'AUTH_NOT_FOUND'], JSON.stringify(error));
     assert.equal(await page.locator('#cinetpay-seamless-overlay').count(), 0, 'the overlay closes');
-    const bad = await page.evaluate(() => new Promise((resolve) => {
-      CinetPay.setConfig({ ...SEAMLESS.set_config, mode: 'SANDBOX' });
-      CinetPay.getCheckout(SEAMLESS.get_checkout);
+    const bad = await page.evaluate((s) => new Promise((resolve) => {
+      CinetPay.setConfig({ ...s.set_config, mode: 'SANDBOX' });
+      CinetPay.getCheckout(s.get_checkout);
       CinetPay.onError(resolve);
-    }));
+    }), s);
+    assert.equal(bad.code, 'CONFIG');
     assert.match(bad.description, /mode "SANDBOX"/);
-    // Only the overlay's frame, on the emulator's origin, can answer: a message the page (or
-    // anything else) posts does not reach waitResponse.
-    const forged = await page.evaluate(() => new Promise((resolve) => {
-      CinetPay.setConfig(SEAMLESS.set_config);
-      CinetPay.getCheckout(SEAMLESS.get_checkout);
-      CinetPay.waitResponse((data) => resolve(data));
-      window.postMessage({ type: 'cinetpay-seamless:response', data: { status: 'ACCEPTED' } }, '*');
-      setTimeout(() => resolve(null), 1000);
-    }));
-    assert.equal(forged, null, 'a forged message reached waitResponse');
+
+    // Only the overlay's own frame can answer: not the page, not another frame of the
+    // emulator's origin.
+    s = await fresh();
+    await page.evaluate((s) => {
+      window.forged = null;
+      CinetPay.setConfig(s.set_config);
+      CinetPay.getCheckout(s.get_checkout);
+      CinetPay.waitResponse((data) => { window.forged = data; });
+    }, s);
+    await page.frameLocator('#cinetpay-seamless-frame').locator('#accept').waitFor();
+    await page.evaluate((url) => new Promise((resolve) => {
+      const other = Object.assign(document.createElement('iframe'), { src: url, onload: resolve });
+      document.body.appendChild(other);
+    }), `${emulatorUrl}/health`);
+    const other = page.frames().find((f) => f.url() === `${emulatorUrl}/health`);
+    const forged = { type: 'cinetpay-seamless:response', data: { status: 'ACCEPTED' } };
+    await page.evaluate((m) => window.postMessage(m, '*'), forged);
+    await other.evaluate((m) => window.parent.postMessage(m, '*'), forged);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal(await page.evaluate(() => window.forged), null, 'a forged message reached waitResponse');
+
+    // close_after_response: the overlay goes once waitResponse has the result.
+    s = await fresh();
+    await page.evaluate((s) => {
+      window.done = null;
+      CinetPay.setConfig({ ...s.set_config, close_after_response: true });
+      CinetPay.getCheckout(s.get_checkout);
+      CinetPay.waitResponse((data) => { window.done = data; });
+    }, s);
+    await page.frameLocator('#cinetpay-seamless-frame').locator('#accept').click();
+    await page.waitForFunction(() => window.done?.status === 'ACCEPTED', null, { timeout: 20000 });
+    assert.equal(await page.evaluate(() => window.done.transaction_id), s.get_checkout.transaction_id);
+    await page.waitForFunction(() => !document.querySelector('#cinetpay-seamless-overlay'), null, { timeout: 5000 });
+  } finally {
+    await context.close();
+  }
+});
+
+test('Seamless with the emulator named localhost (a base URL the SDK accepts): the checkout still completes', async () => {
+  const local = new Client({ apiKey: 'emulator-apikey-0000000000000001', siteId: '445160', baseUrl: emulatorUrl.replace('127.0.0.1', 'localhost') });
+  const s = local.seamlessCheckout({
+    transaction_id: `LOCALHOST-${Date.now()}`, amount: 100, currency: 'XOF', description: 'Commande',
+    notify_url: `${shopUrl}/cinetpay/notify`,
+  });
+  assert.equal(s.set_config.mode, 'EMULATOR');
+  assert.match(s.script_url, /^http:\/\/localhost:\d+\/seamless\/main\.js$/);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(`${shopUrl}/seamless`);
+    await page.evaluate((src) => new Promise((resolve, reject) => {
+      document.head.appendChild(Object.assign(document.createElement('script'), { src, onload: resolve, onerror: reject }));
+    }), s.script_url);
+    await page.evaluate((s) => {
+      window.done = null;
+      CinetPay.setConfig(s.set_config);
+      CinetPay.getCheckout(s.get_checkout);
+      CinetPay.waitResponse((data) => { window.done = data; });
+      CinetPay.onError((error) => { window.done = error; });
+    }, s);
+    await page.frameLocator('#cinetpay-seamless-frame').locator('#accept').click();
+    await page.waitForFunction(() => window.done !== null, null, { timeout: 20000 });
+    assert.equal(await page.evaluate(() => window.done.status), 'ACCEPTED', JSON.stringify(await page.evaluate(() => window.done)));
   } finally {
     await context.close();
   }
