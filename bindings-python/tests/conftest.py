@@ -132,6 +132,15 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}"
 
 
+def patched(base: Dict[str, Any], case: Dict[str, Any]) -> Dict[str, Any]:
+    """A fixture's `base` with a case's `set` applied and its `unset` keys removed."""
+    body = dict(base)
+    body.update(case.get("set", {}))
+    for key in case.get("unset", []):
+        body.pop(key)
+    return body
+
+
 def payload(**overrides: Any) -> Dict[str, Any]:
     base: Dict[str, Any] = dict(fixture("validation.json")["base"])
     base.update(overrides)

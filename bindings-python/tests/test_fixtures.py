@@ -7,7 +7,7 @@ from typing import Any, Dict
 import pytest
 
 import cinetpay
-from conftest import API_KEY, SITE_ID, Emulator, closed_port_url, fixture
+from conftest import API_KEY, SITE_ID, Emulator, closed_port_url, fixture, patched
 
 DOCS = ["requests/docs-axios.json", "requests/docs-refid12354.json", "requests/docs-seamless.json"]
 VALIDATION = fixture("validation.json")
@@ -33,11 +33,7 @@ def test_docs_examples_are_sent_as_documented_with_labelled_decisions(name: str,
 
 
 def _patched(case: Dict[str, Any]) -> Dict[str, Any]:
-    body = dict(VALIDATION["base"])
-    body.update(case.get("set", {}))
-    for key in case.get("unset", []):
-        body.pop(key)
-    return body
+    return patched(VALIDATION["base"], case)
 
 
 @pytest.mark.parametrize("case", VALIDATION["cases"], ids=lambda c: c["name"])

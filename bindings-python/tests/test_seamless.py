@@ -10,7 +10,7 @@ from typing import Any, Dict
 import pytest
 
 import cinetpay
-from conftest import API_KEY, SITE_ID, closed_port_url, fixture
+from conftest import API_KEY, SITE_ID, closed_port_url, fixture, patched
 
 SEAMLESS = fixture("seamless.json")
 VALIDATION = fixture("validation.json")
@@ -42,19 +42,11 @@ def test_against_the_emulator_its_script_and_mode_with_the_client_s_credentials(
         assert "'apikey': '***'" in repr(result.set_config)
 
 
-def _patched(case: Dict[str, Any]) -> Dict[str, Any]:
-    body = dict(VALIDATION["base"])
-    body.update(case.get("set", {}))
-    for key in case.get("unset", []):
-        body.pop(key)
-    return body
-
-
 @pytest.mark.parametrize("case", VALIDATION["cases"], ids=lambda c: c["name"])
 def test_every_validation_case_is_refused_as_init_payment_refuses_it(case: Dict[str, Any]) -> None:
     client = cinetpay.Client(api_key=API_KEY, site_id=SITE_ID, base_url=closed_port_url(), max_retries=0)
     with pytest.raises(cinetpay.ValidationError) as info:
-        client.seamless_checkout(**_patched(case))
+        client.seamless_checkout(**patched(VALIDATION["base"], case))
     e = info.value
     assert (e.code, e.field) == ("validation_error", case["field"])
     assert case["message_contains"] in e.message
