@@ -1,7 +1,7 @@
 // The Swift bindings against the emulator (CINETPAY_EMULATOR), as the Kotlin tests do on the JVM:
 // success, a validation error naming the field, an authentication error, check_payment after
-// the customer's choice, a verified and a forged notification, a panic as an internal error,
-// and 100 concurrent calls.
+// the customer's choice, a verified and a forged notification, a Seamless checkout, a panic as an
+// internal error, and 100 concurrent calls.
 // Run by `scripts/test swift` where a Swift toolchain exists.
 import CinetPay
 import Foundation
@@ -110,6 +110,31 @@ final class ClientTests: XCTestCase {
                 return XCTFail("not a validation error: \(error)")
             }
             XCTAssertEqual(field, "max_retries")
+        }
+    }
+
+    func testSeamlessCheckoutGivesThePageItsObjectsAndHidesTheApikey() throws {
+        // returnUrl left out: Seamless has no redirect back.
+        let seamless = PaymentRequest(
+            transactionId: "SW-SEAMLESS", amount: 1000, currency: "xof", description: "Order 1",
+            notifyUrl: "https://shop.example/notify"
+        )
+        let checkout = try client().seamlessCheckout(request: seamless)
+        XCTAssertEqual(checkout.scriptUrl(), emulator.url + "/seamless/main.js")
+        XCTAssertEqual(checkout.mode(), "EMULATOR")
+        let config = try JSONSerialization.jsonObject(with: Data(checkout.setConfigJson().utf8)) as? [String: Any]
+        XCTAssertEqual(config?["apikey"] as? String, apiKey)
+        XCTAssertEqual(config?["mode"] as? String, "EMULATOR")
+        let page = try JSONSerialization.jsonObject(with: Data(checkout.getCheckoutJson().utf8)) as? [String: Any]
+        XCTAssertEqual(page?["currency"] as? String, "XOF")
+        XCTAssertNil(page?["return_url"])
+        XCTAssertFalse(checkout.description.contains(apiKey), checkout.description)
+        do {
+            _ = try client().seamlessCheckout(request: request(amount: 102))
+            XCTFail("an amount that is not a multiple of 5 was accepted")
+        } catch let CinetPayError.Validation(code, _, field, _, _, _, _, _, _, _) {
+            XCTAssertEqual(code, "validation_error")
+            XCTAssertEqual(field, "amount")
         }
     }
 
