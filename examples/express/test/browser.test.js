@@ -104,12 +104,7 @@ test('pending, then the customer approves on the phone: paid', async () => {
  * notification, reaches `orderStatus`.
  */
 async function seamless(choice, status, orderStatus) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  try {
-    await page.goto(`${shopUrl}/seamless?amount=2500`);
-    await page.click('#checkout');
-    await page.frameLocator('#cinetpay-seamless-frame').locator('#accept').waitFor();
+  return onSeamlessPage(async (page) => {
     const closed = await page.locator('#order').textContent();
     await page.click('#cinetpay-seamless-close');
     assert.equal(await page.locator('#cinetpay-seamless-overlay').count(), 0, 'the overlay closes');
@@ -125,6 +120,18 @@ async function seamless(choice, status, orderStatus) {
     const sent = await (await fetch(`${emulatorUrl}/_emulator/notifications?transaction_id=${order.transaction_id}`)).json();
     assert.ok(sent.some((n) => n.kind === 'post' && n.http_status === 200), JSON.stringify(sent));
     return order;
+  });
+}
+
+/** Runs `fn` on the shop's Seamless page in a new browser context, its first Checkout open. */
+async function onSeamlessPage(fn) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(`${shopUrl}/seamless?amount=2500`);
+    await page.click('#checkout');
+    await page.frameLocator('#cinetpay-seamless-frame').locator('#accept').waitFor();
+    return await fn(page);
   } finally {
     await context.close();
   }
@@ -141,13 +148,7 @@ test('Seamless, refuse: waitResponse says REFUSED and the order fails', async ()
   assert.equal((await client.checkPayment(order.transaction_id)).status, 'REFUSED');
 });
 
-test('Seamless: onError for an unknown apikey and a bad mode; forged messages never reach waitResponse; close_after_response', async () => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  try {
-    await page.goto(`${shopUrl}/seamless?amount=2500`);
-    await page.click('#checkout');
-    await page.frameLocator('#cinetpay-seamless-frame').locator('#accept').waitFor();
+test('Seamless: onError for an unknown apikey and a bad mode; forged messages never reach waitResponse; close_after_response', () => onSeamlessPage(async (page) => {
     const fresh = () => page.evaluate(async () => (await fetch('/seamless/orders', {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"amount":2500}',
     })).json());
@@ -203,10 +204,7 @@ test('Seamless: onError for an unknown apikey and a bad mode; forged messages ne
     await page.waitForFunction(() => window.done?.status === 'ACCEPTED', null, { timeout: 20000 });
     assert.equal(await page.evaluate(() => window.done.transaction_id), s.get_checkout.transaction_id);
     await page.waitForFunction(() => !document.querySelector('#cinetpay-seamless-overlay'), null, { timeout: 5000 });
-  } finally {
-    await context.close();
-  }
-});
+}));
 
 test('Seamless with the emulator named localhost (a base URL the SDK accepts): the checkout still completes', async () => {
   const local = new Client({ apiKey: 'emulator-apikey-0000000000000001', siteId: '445160', baseUrl: emulatorUrl.replace('127.0.0.1', 'localhost') });
