@@ -84,7 +84,8 @@
     box.appendChild(frame);
     box.appendChild(button);
     overlay.appendChild(box);
-    document.body.appendChild(overlay);
+    // A page may call getCheckout before its body exists (a script in the head).
+    (document.body || document.documentElement).appendChild(overlay);
   }
 
   window.addEventListener('message', function (event) {
