@@ -85,7 +85,7 @@ impl PaymentPayload {
     /// Like [`PaymentPayload::from_value`] for a Seamless checkout
     /// ([`Client::seamless_checkout`](crate::Client::seamless_checkout)): `return_url` may be
     /// absent, because the Seamless SDK has no redirect back (the docs' Seamless example sends
-    /// none: `shared/cinetpay-docs/000_a49b17d1c5364d29.txt` L66-L90). Every other rule is the
+    /// none: `shared/cinetpay-docs/000_a49b17d1c5364d29.txt` L70-L92). Every other rule is the
     /// initialisation's.
     pub fn from_seamless_value(value: &Value) -> Result<Self> {
         Self::parse(value, false)

@@ -22,7 +22,7 @@ use serde_json::{Map, Value, json};
 use crate::config::Secret;
 use crate::error::Result;
 
-/// CinetPay's Seamless script (docs L55).
+/// CinetPay's Seamless script (docs L56).
 pub const PRODUCTION_SCRIPT_URL: &str = "https://cdn.cinetpay.com/seamless/main.js";
 
 /// The path of the emulator's stand-in for that script, under the client's `base_url`.

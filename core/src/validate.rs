@@ -71,7 +71,7 @@ pub(crate) fn payment_request(r: &PaymentRequest) -> Result<()> {
 }
 
 /// The rules of a Seamless checkout: the initialisation's, with `return_url` checked only when
-/// given (the docs' Seamless example sends none, docs L66-L90).
+/// given (the docs' Seamless example sends none, docs L70-L92).
 pub(crate) fn seamless_request(r: &PaymentRequest) -> Result<()> {
     fields(r, false)
 }
