@@ -7,6 +7,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
+use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::validate;
@@ -332,8 +333,26 @@ impl PaymentRequest {
     ///
     /// This does not validate; call [`PaymentRequest::validate`] first.
     pub fn to_json(&self, api_key: &str, site_id: &str) -> Vec<u8> {
+        // Serialising plain strings, integers and a string map into a Vec cannot fail.
+        serde_json::to_vec(&self.wire(api_key, site_id)).unwrap_or_default()
+    }
+
+    /// The body of [`PaymentRequest::to_json`] as a JSON object, keys in the same order.
+    pub(crate) fn to_wire_map(
+        &self,
+        api_key: &str,
+        site_id: &str,
+    ) -> serde_json::Map<String, Value> {
+        match serde_json::to_value(self.wire(api_key, site_id)) {
+            Ok(Value::Object(map)) => map,
+            // A struct of plain strings, integers and a string map is always an object.
+            _ => serde_json::Map::new(),
+        }
+    }
+
+    fn wire<'a>(&'a self, api_key: &'a str, site_id: &'a str) -> Wire<'a> {
         let upper = |s: &Option<String>| s.as_deref().map(str::to_ascii_uppercase);
-        let wire = Wire {
+        Wire {
             apikey: api_key,
             site_id,
             transaction_id: &self.transaction_id,
@@ -358,9 +377,7 @@ impl PaymentRequest {
             customer_country: upper(&self.customer_country),
             customer_state: self.customer_state.as_deref(),
             customer_zip_code: self.customer_zip_code.as_deref(),
-        };
-        // Serialising plain strings, integers and a string map into a Vec cannot fail.
-        serde_json::to_vec(&wire).unwrap_or_default()
+        }
     }
 }
 

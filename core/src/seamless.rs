@@ -116,16 +116,7 @@ pub(crate) fn checkout(
     base_url: &str,
 ) -> Result<SeamlessCheckout> {
     // The wire form of initialisation, so that both integrations normalise alike.
-    let wire = request.to_json("", "");
-    let mut get_checkout = match serde_json::from_slice::<Value>(&wire) {
-        Ok(Value::Object(map)) => map,
-        _ => {
-            return Err(crate::Error::new(
-                crate::ErrorCode::Internal,
-                "the request did not serialise to an object; please report this bug",
-            ));
-        }
-    };
+    let mut get_checkout = request.to_wire_map("", "");
     for key in ["apikey", "site_id", "notify_url"] {
         get_checkout.shift_remove(key);
     }
