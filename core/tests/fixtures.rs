@@ -139,16 +139,22 @@ async fn validation_cases_fail_before_any_network_call() {
             Err(e) => e,
             Ok(p) => client.init_payment_payload(&p).await.unwrap_err(),
         };
-        assert_eq!(e.code(), ErrorCode::Validation, "{name}: {e}");
-        assert_eq!(e.field(), case["field"].as_str(), "{name}: {e}");
+        refused_as_the_case_says(&e, case);
         assert_eq!(e.request_sent(), Some(false), "{name}");
-        let needle = case["message_contains"].as_str().unwrap();
-        assert!(
-            e.message().contains(needle),
-            "{name}: {:?} lacks {needle:?}",
-            e.message()
-        );
     }
+}
+
+/// A validation.json case's error: `validation_error`, its field, its message.
+fn refused_as_the_case_says(e: &cinetpay::Error, case: &Value) {
+    let name = case["name"].as_str().unwrap();
+    assert_eq!(e.code(), ErrorCode::Validation, "{name}: {e}");
+    assert_eq!(e.field(), case["field"].as_str(), "{name}: {e}");
+    let needle = case["message_contains"].as_str().unwrap();
+    assert!(
+        e.message().contains(needle),
+        "{name}: {:?} lacks {needle:?}",
+        e.message()
+    );
 }
 
 /// accepted.json: what people type and the docs allow is sent exactly as given.
@@ -379,10 +385,7 @@ fn seamless_checkout_refuses_what_init_refuses() {
         let payload = patched(&v["base"], case);
         let e = cinetpay::bridge::call_blocking(&client, "seamless_checkout", &payload)
             .expect_err(name);
-        assert_eq!(e.code(), ErrorCode::Validation, "{name}: {e}");
-        assert_eq!(e.field(), case["field"].as_str(), "{name}: {e}");
-        let needle = case["message_contains"].as_str().unwrap();
-        assert!(e.message().contains(needle), "{name}: {}", e.message());
+        refused_as_the_case_says(&e, case);
     }
     // The one difference: Seamless has no redirect back, so return_url may be absent.
     let mut payload = v["base"].clone();
