@@ -185,7 +185,8 @@ fn after(t: &Transaction) -> String {
     )
 }
 
-fn not_found() -> Reply {
+/// The page for a payment token the emulator does not know.
+pub(crate) fn not_found() -> Reply {
     html(
         404,
         layout(

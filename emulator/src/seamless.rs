@@ -43,14 +43,7 @@ pub fn frame() -> Reply {
 pub fn returned(state: &State, query: &str, body: &[u8]) -> Reply {
     let token = form::param(&String::from_utf8_lossy(body), "token").unwrap_or_default();
     let Some(t) = state.by_token(&token) else {
-        return html(
-            404,
-            layout(
-                "Paiement introuvable",
-                "<h1>Paiement introuvable</h1><p>Unknown payment token.</p>",
-            ),
-            "404",
-        );
+        return crate::checkout::not_found();
     };
     let mut data = serde_json::Map::new();
     data.insert("status".into(), json!(t.status()));
