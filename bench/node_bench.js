@@ -53,10 +53,16 @@ async function main() {
   const endpoint = `${url}/v2/payment`;
   try {
     const client = new Client({ apiKey: API_KEY, siteId: SITE_ID, baseUrl: url });
+    // The same calls through the SDK's runtime threads (the transport before issue 10's), for
+    // an A/B in one run.
+    process.env.CINETPAY_NODE_TRANSPORT = 'runtime';
+    const viaRuntime = new Client({ apiKey: API_KEY, siteId: SITE_ID, baseUrl: url });
+    delete process.env.CINETPAY_NODE_TRANSPORT;
     const agent = new http.Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
     const ax = axios.create({ httpAgent: agent, headers: { 'Content-Type': 'application/json' } });
     const clients = {
       'cinetpay Client.initPayment': () => client.initPayment(payload()),
+      'cinetpay, runtime transport (CINETPAY_NODE_TRANSPORT=runtime)': () => viaRuntime.initPayment(payload()),
       'axios + keep-alive agent (POST, JSON)': () => ax.post(endpoint, JSON.stringify(wire())).then((r) => r.data),
       'global fetch (POST + .json())': () =>
         fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(wire()) }).then((r) => r.json()),

@@ -3,6 +3,7 @@
 
 const native = require('./native.js');
 const errors = require('./errors.js');
+const { Transport } = require('./transport.js');
 const { version } = require('./package.json');
 
 const { ValidationError, fromInfo, fromNative, validation } = errors;
@@ -115,6 +116,21 @@ function nativeCall(fn) {
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
+// How many calls of a client run on this thread's sockets at once; more go to the runtime's
+// threads. Few calls in flight: this thread's sockets answer sooner and use about half the CPU
+// per call (no thread is woken). Many: the JavaScript thread itself becomes the bottleneck, and
+// the runtime's two threads take the I/O off it (BENCHMARKS.md).
+const LOOP_IN_FLIGHT = 4;
+
+/**
+ * Whether a client's calls go through the SDK's runtime threads rather than this thread's own
+ * sockets: when a proxy is set in the environment (only the runtime honours it), or when
+ * CINETPAY_NODE_TRANSPORT=runtime asks for it (a fallback, should the default ever misbehave).
+ */
+function useRuntime(client) {
+  return client.needsRuntime || process.env.CINETPAY_NODE_TRANSPORT === 'runtime';
+}
+
 /** How console.log shows a Seamless setConfig object: everything but the apikey. */
 function maskedConfig(depth, options, inspect) {
   return inspect({ ...this, apikey: '***' }, options);
@@ -126,14 +142,17 @@ function maskedConfig(depth, options, inspect) {
  */
 class Client {
   #native;
+  // Calls' bytes move on this thread (transport.js), or, when null, on the SDK's runtime.
+  #transport;
 
   constructor(config = {}, token = undefined, built = undefined) {
     if (token === FROM_NATIVE) {
       this.#native = built;
-      return;
+    } else {
+      const json = settingsJson(config);
+      this.#native = nativeCall(() => new native.NativeClient(json));
     }
-    const json = settingsJson(config);
-    this.#native = nativeCall(() => new native.NativeClient(json));
+    this.#transport = useRuntime(this.#native) ? null : new Transport(this.#native);
   }
 
   /** A client from CINETPAY_API_KEY, CINETPAY_SITE_ID, CINETPAY_SECRET_KEY, CINETPAY_BASE_URL. */
@@ -225,8 +244,9 @@ class Client {
   /** Calls a local core operation (no network): the answer comes back at once. */
   #callNow(operation, input) {
     const outcome = this.#start(operation, input);
-    if (outcome instanceof Promise) {
-      outcome.catch(() => {});
+    if (outcome instanceof Promise || typeof outcome === 'number') {
+      if (outcome instanceof Promise) outcome.catch(() => {});
+      else this.#native.abandon(outcome);
       throw fromInfo({ code: 'internal', family: 'internal', message: `${operation} is not a local operation` });
     }
     return unwrap(outcome);
@@ -238,8 +258,10 @@ class Client {
    * arrive as the core's error object, which becomes the error class of its family.
    */
   async #call(operation, payload) {
-    let outcome = this.#start(operation, payload);
-    if (outcome instanceof Promise) {
+    let outcome = this.#start(operation, payload, this.#transport !== null && this.#transport.inFlight < LOOP_IN_FLIGHT);
+    if (typeof outcome === 'number') {
+      outcome = await this.#transport.run(outcome);
+    } else if (outcome instanceof Promise) {
       try {
         outcome = await outcome;
       } catch (e) {
@@ -250,10 +272,10 @@ class Client {
   }
 
   /** Hands `input` to the native entry: its outcome, or a promise of it. */
-  #start(operation, input) {
+  #start(operation, input, onLoop = this.#transport !== null) {
     const json = toJson(input);
     try {
-      return this.#native.call(operation, json);
+      return onLoop ? this.#native.begin(operation, json) : this.#native.call(operation, json);
     } catch (e) {
       throw fromNative(e);
     }

@@ -16,12 +16,67 @@ export declare class NativeClient {
    * object; a request refused by a local rule gets that answer at once, with no promise.
    */
   call(operation: string, payloadJson: string): Promise<CallOutcome> | CallOutcome
+  /**
+   * Like `call`, for the transport of `transport.js`, which moves the bytes on the
+   * JavaScript thread: a local operation's outcome (or a refusal) at once, else the id of the
+   * call to run with the methods below. No thread of the SDK is involved (see the core's
+   * `exchange` module).
+   */
+  begin(operation: string, payloadJson: string): number | CallOutcome
+  /**
+   * Where `begin`'s calls connect: `{ origin, host, port, connect_timeout_ms, timeout_ms }`
+   * (the same for every operation: they share `base_url`).
+   */
+  get target(): { origin: string; host: string; port: number; connect_timeout_ms: number; timeout_ms: number }
+  /**
+   * A new connection's state for call `id`, or the step (JSON text) after failing to set
+   * it up.
+   */
+  wire(id: number): NativeWire | string
+  /**
+   * What to write on `wire` to send call `id`'s request: the request itself, as text (the
+   * fastest way to a socket), or TLS records (a Buffer). Throws only if rustls refuses
+   * plaintext, which it does not for a request of this size (a bug, reported as `internal`).
+   */
+  send(id: number, wire: NativeWire): string | Buffer
+  /**
+   * Bytes arrived on `wire` for call `id`: the step (JSON text) once the answer is complete
+   * or the connection failed, else null (see `wire.outgoing()` during a TLS handshake).
+   */
+  receive(id: number, wire: NativeWire, chunk: Uint8Array): string | null
+  /**
+   * The server closed `wire` during call `id`: the step (a close-delimited answer ends
+   * here).
+   */
+  closed(id: number, wire: NativeWire): string
+  /**
+   * Call `id`'s attempt failed in JavaScript's hands. `kind`: `connect` (with its cause),
+   * `connect_timeout`, `timeout`, `broken` (with its cause).
+   */
+  failed(id: number, kind: string, cause: string): string
+  /** Forgets call `id` (`transport.js` gave up on it after an internal error). */
+  abandon(id: number): void
+  /** How many calls are running (for the tests: none may be left behind). */
+  get callsRunning(): number
+  /**
+   * Whether calls must use `call` (the SDK's runtime) rather than `begin`: a proxy set in the
+   * environment, which only that path honours.
+   */
+  get needsRuntime(): boolean
   /** The site_id this client sends. */
   get siteId(): string
   /** The API base URL. */
   get baseUrl(): string
   /** The User-Agent this client sends. */
   get userAgent(): string
+}
+
+/** One connection's state for `transport.js` (the core's `bridge::Wire`). */
+export declare class NativeWire {
+  /** Whether a request may be sent (the TLS handshake, if any, is done). */
+  get ready(): boolean
+  /** TLS records to write now, or null. */
+  outgoing(): Buffer | null
 }
 
 /** What `NativeClient.call` resolves to. */

@@ -5,6 +5,7 @@
 //! outcome (`{ ok: false, error }`), which `errors.js` turns into the `CinetPayError` classes. Only
 //! the constructor, which can only throw, carries the object as JSON in the error's message.
 
+use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 
 use cinetpay::{Client, Error as CoreError, bridge};
@@ -42,6 +43,11 @@ pub struct CallOutcome {
 #[napi]
 pub struct NativeClient {
     inner: Client,
+    /// The calls `transport.js` is running, by id. Held here rather than as one JS object each:
+    /// a wrapped object per call costs napi a reference and a finalizer, several µs on every
+    /// call's path. A call leaves when its last step is taken (or it is abandoned).
+    calls: HashMap<u32, bridge::Exchange>,
+    next_id: u32,
 }
 
 #[napi]
@@ -62,7 +68,11 @@ impl NativeClient {
     fn build(settings_json: &str, from_env: bool) -> Result<Self> {
         bridge::parse_input(settings_json)
             .and_then(|settings| bridge::client_from_settings(&settings, from_env))
-            .map(|inner| NativeClient { inner })
+            .map(|inner| NativeClient {
+                inner,
+                calls: HashMap::new(),
+                next_id: 0,
+            })
             .map_err(|e| to_napi(&e))
     }
 
@@ -109,6 +119,164 @@ impl NativeClient {
             Ok(outcome(sent))
         })
         .map(Either::A)
+    }
+
+    /// Like `call`, for the transport of `transport.js`, which moves the bytes on the
+    /// JavaScript thread: a local operation's outcome (or a refusal) at once, else the id of the
+    /// call to run with the methods below. No thread of the SDK is involved (see the core's
+    /// `exchange` module).
+    #[napi(ts_return_type = "number | CallOutcome")]
+    pub fn begin(&mut self, operation: String, payload_json: String) -> Either<u32, Value> {
+        // A panic (a bug of the core) is the `internal` error object, as on every other path,
+        // rather than a bare Error thrown at the caller.
+        std::panic::catch_unwind(AssertUnwindSafe(|| self.start(&operation, &payload_json)))
+            .unwrap_or_else(|_| {
+                Either::B(outcome(Err(CoreError::new(
+                    cinetpay::ErrorCode::Internal,
+                    "the call panicked; please report this bug",
+                ))))
+            })
+    }
+
+    fn start(&mut self, operation: &str, payload_json: &str) -> Either<u32, Value> {
+        let prepared = serde_json::from_str::<Value>(payload_json)
+            .map_err(|e| CoreError::validation("request", format!("is not a JSON object ({e})")))
+            .and_then(|input| bridge::prepare(&self.inner, operation, &input));
+        match prepared {
+            Err(e) => Either::B(outcome(Err(e))),
+            Ok(prepared) => match prepared.start(&self.inner) {
+                bridge::Start::Ready(value) => Either::B(outcome(Ok(value))),
+                bridge::Start::Exchange(exchange) => {
+                    let id = self.next_id;
+                    self.next_id = self.next_id.wrapping_add(1);
+                    self.calls.insert(id, *exchange);
+                    Either::A(id)
+                }
+            },
+        }
+    }
+
+    /// Where `begin`'s calls connect: `{ origin, host, port, connect_timeout_ms, timeout_ms }`
+    /// (the same for every operation: they share `base_url`).
+    #[napi(
+        getter,
+        ts_return_type = "{ origin: string; host: string; port: number; connect_timeout_ms: number; timeout_ms: number }"
+    )]
+    pub fn target(&self) -> Value {
+        let target = bridge::Target::of(&self.inner);
+        serde_json::json!({
+            "origin": target.origin,
+            "host": target.host,
+            "port": target.port,
+            "connect_timeout_ms": target.connect_timeout.as_millis() as u64,
+            "timeout_ms": target.timeout.as_millis() as u64,
+        })
+    }
+
+    /// A new connection's state for call `id`, or the step (JSON text) after failing to set
+    /// it up.
+    #[napi(catch_unwind)]
+    pub fn wire(&mut self, id: u32) -> Either<NativeWire, String> {
+        let (step, _) = match self.calls.get_mut(&id) {
+            None => (unknown_call(id), false),
+            Some(call) => match call.wire() {
+                Ok(inner) => return Either::A(NativeWire { inner }),
+                Err(failure) => (call.failed(failure), false),
+            },
+        };
+        Either::B(self.step(id, step, false))
+    }
+
+    /// What to write on `wire` to send call `id`'s request: the request itself, as text (the
+    /// fastest way to a socket), or TLS records (a Buffer). Throws only if rustls refuses
+    /// plaintext, which it does not for a request of this size (a bug, reported as `internal`).
+    #[napi(catch_unwind)]
+    pub fn send(&mut self, id: u32, wire: &mut NativeWire) -> Result<Either<String, Buffer>> {
+        let call = self
+            .calls
+            .get(&id)
+            .ok_or_else(|| Error::new(Status::InvalidArg, format!("no call {id}")))?;
+        match wire.inner.send(call.request()) {
+            Ok(bridge::Outgoing::Request) => Ok(Either::A(
+                // Built from JSON text and ASCII headers: always UTF-8.
+                String::from_utf8_lossy(call.request()).into_owned(),
+            )),
+            Ok(bridge::Outgoing::Records(bytes)) => Ok(Either::B(bytes.into())),
+            Err(failure) => Err(Error::new(
+                Status::GenericFailure,
+                format!("rustls refused the request: {failure:?}"),
+            )),
+        }
+    }
+
+    /// Bytes arrived on `wire` for call `id`: the step (JSON text) once the answer is complete
+    /// or the connection failed, else null (see `wire.outgoing()` during a TLS handshake).
+    #[napi(catch_unwind)]
+    pub fn receive(&mut self, id: u32, wire: &mut NativeWire, chunk: &[u8]) -> Option<String> {
+        let (step, keep) = match self.calls.get_mut(&id) {
+            None => (unknown_call(id), false),
+            Some(call) => call.receive(&mut wire.inner, chunk, false)?,
+        };
+        Some(self.step(id, step, keep))
+    }
+
+    /// The server closed `wire` during call `id`: the step (a close-delimited answer ends
+    /// here).
+    #[napi(catch_unwind)]
+    pub fn closed(&mut self, id: u32, wire: &mut NativeWire) -> String {
+        let step = match self.calls.get_mut(&id) {
+            None => unknown_call(id),
+            Some(call) => match call.receive(&mut wire.inner, &[], true) {
+                Some((step, keep)) => return self.step(id, step, keep),
+                // An end of stream always settles the answer; should it not, a broken connection.
+                None => call.failed(bridge::Failure::Broken("the connection closed".into())),
+            },
+        };
+        self.step(id, step, false)
+    }
+
+    /// Call `id`'s attempt failed in JavaScript's hands. `kind`: `connect` (with its cause),
+    /// `connect_timeout`, `timeout`, `broken` (with its cause).
+    #[napi(catch_unwind)]
+    pub fn failed(&mut self, id: u32, kind: String, cause: String) -> String {
+        let failure = match kind.as_str() {
+            "connect" => bridge::Failure::Connect(cause),
+            "connect_timeout" => bridge::Failure::ConnectTimeout,
+            "timeout" => bridge::Failure::Timeout,
+            _ => bridge::Failure::Broken(cause),
+        };
+        let step = match self.calls.get_mut(&id) {
+            None => unknown_call(id),
+            Some(call) => call.failed(failure),
+        };
+        self.step(id, step, false)
+    }
+
+    /// Forgets call `id` (`transport.js` gave up on it after an internal error).
+    #[napi]
+    pub fn abandon(&mut self, id: u32) {
+        self.calls.remove(&id);
+    }
+
+    /// How many calls are running (for the tests: none may be left behind).
+    #[napi(getter)]
+    pub fn calls_running(&self) -> u32 {
+        self.calls.len() as u32
+    }
+
+    /// A step as JSON text; a finished call leaves the table.
+    fn step(&mut self, id: u32, step: bridge::Step, keep: bool) -> String {
+        if matches!(step, bridge::Step::Done(_)) {
+            self.calls.remove(&id);
+        }
+        step_json(step, keep)
+    }
+
+    /// Whether calls must use `call` (the SDK's runtime) rather than `begin`: a proxy set in the
+    /// environment, which only that path honours.
+    #[napi(getter)]
+    pub fn needs_runtime(&self) -> bool {
+        bridge::needs_runtime(&self.inner)
     }
 
     /// The site_id this client sends.
@@ -172,4 +340,55 @@ pub fn fields() -> Vec<&'static str> {
 #[napi]
 pub fn core_version() -> &'static str {
     cinetpay::VERSION
+}
+
+/// A step of a call as `transport.js` reads it: `{ ok, value | error, keep }` when the call is
+/// over, `{ retry_ms, keep }` when another attempt follows; `keep` says whether the connection
+/// may carry another call.
+///
+/// As JSON text, which `transport.js` parses: V8 builds the object from text several times
+/// faster than napi builds it property by property (about 1 µs against 5 for a created payment),
+/// and this is on every call's path.
+fn step_json(step: bridge::Step, keep: bool) -> String {
+    let value = match step {
+        bridge::Step::Done(result) => {
+            let mut done = outcome(result);
+            done["keep"] = Value::Bool(keep);
+            done
+        }
+        bridge::Step::Retry(delay) => {
+            serde_json::json!({ "retry_ms": delay.as_millis() as u64, "keep": keep })
+        }
+    };
+    value.to_string()
+}
+
+/// The step for a call id that is not running: a bug of `transport.js`.
+fn unknown_call(id: u32) -> bridge::Step {
+    bridge::Step::Done(Err(CoreError::new(
+        cinetpay::ErrorCode::Internal,
+        format!("the transport asked for call {id}, which is not running; please report this bug"),
+    )))
+}
+
+/// One connection's state for `transport.js` (the core's `bridge::Wire`).
+#[napi]
+pub struct NativeWire {
+    inner: bridge::Wire,
+}
+
+#[napi]
+impl NativeWire {
+    /// Whether a request may be sent (the TLS handshake, if any, is done).
+    #[napi(getter)]
+    pub fn ready(&self) -> bool {
+        self.inner.ready()
+    }
+
+    /// TLS records to write now, or null.
+    #[napi(catch_unwind)]
+    pub fn outgoing(&mut self) -> Option<Buffer> {
+        let out = self.inner.outgoing();
+        (!out.is_empty()).then(|| out.into())
+    }
 }

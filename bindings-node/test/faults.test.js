@@ -7,7 +7,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { Client, CinetPayError } = require('..');
 const { inspect } = require('node:util');
-const { fixture, startEmulator } = require('./helpers');
+const { TRANSPORTS, fixture, startEmulator, withTransport } = require('./helpers');
 
 const MATRIX = fixture('faults.json');
 const ACCOUNT = MATRIX.account;
@@ -22,7 +22,7 @@ const payment = (id) => ({
   return_url: 'https://shop.example/return',
 });
 
-test('the fault matrix', async (t) => {
+for (const transport of TRANSPORTS) test(`the fault matrix (${transport} transport)`, async (t) => {
   const emulator = await startEmulator('--account', `${ACCOUNT.api_key}:${ACCOUNT.site_id}:${ACCOUNT.secret_key}:XOF`);
   t.after(() => emulator.stop());
   const control = async (method, path, body) => {
@@ -35,17 +35,17 @@ test('the fault matrix', async (t) => {
     assert.equal(r.status, 200, text);
     return JSON.parse(text);
   };
-  const client = new Client({
+  const client = withTransport(transport, () => new Client({
     apiKey: ACCOUNT.api_key,
     siteId: ACCOUNT.site_id,
     secretKey: ACCOUNT.secret_key,
     baseUrl: emulator.url,
     timeoutMs: MATRIX.settings.timeout_ms,
-  });
+  }));
   let n = 0;
   for (const c of MATRIX.cases) {
     await t.test(c.name, async () => {
-      const id = `JS-FAULT-${process.pid}-${n++}`;
+      const id = `JS-FAULT-${transport}-${process.pid}-${n++}`;
       await control('DELETE', '/_emulator/faults');
       if (c.operation === 'check_payment') await client.initPayment(payment(id));
       await control('POST', '/_emulator/faults', { ...c.fault, path: PATHS[c.operation] });

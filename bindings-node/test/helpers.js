@@ -74,4 +74,23 @@ function payload(overrides = {}) {
   return { ...fixture('validation.json').base, transaction_id: uniqueId(), ...overrides };
 }
 
-module.exports = { API_KEY, SITE_ID, ROOT, fixture, emulatorBinary, startEmulator, startBarrier, closedPortUrl, uniqueId, payload };
+/**
+ * Runs `build` with the client transport `transport` selected: 'loop' (this thread's sockets,
+ * the default) or 'runtime' (the SDK's threads, CINETPAY_NODE_TRANSPORT=runtime). A client
+ * picks its transport when it is built.
+ */
+function withTransport(transport, build) {
+  const before = process.env.CINETPAY_NODE_TRANSPORT;
+  if (transport === 'runtime') process.env.CINETPAY_NODE_TRANSPORT = 'runtime';
+  else delete process.env.CINETPAY_NODE_TRANSPORT;
+  try {
+    return build();
+  } finally {
+    if (before === undefined) delete process.env.CINETPAY_NODE_TRANSPORT;
+    else process.env.CINETPAY_NODE_TRANSPORT = before;
+  }
+}
+
+const TRANSPORTS = ['loop', 'runtime'];
+
+module.exports = { TRANSPORTS, withTransport, API_KEY, SITE_ID, ROOT, fixture, emulatorBinary, startEmulator, startBarrier, closedPortUrl, uniqueId, payload };

@@ -10,7 +10,7 @@ const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { Client, NetworkError, ValidationError } = require('..');
-const { API_KEY, SITE_ID, fixture, startEmulator, emulatorBinary } = require('./helpers');
+const { API_KEY, SITE_ID, TRANSPORTS, fixture, startEmulator, emulatorBinary, withTransport } = require('./helpers');
 
 const TLS = fixture('tls.json');
 
@@ -26,19 +26,19 @@ test('TLS', async (t) => {
     rmSync(dir, { recursive: true, force: true });
   });
   const ca = readFileSync(path.join(dir, 'ca.pem'), 'utf8');
-  for (const c of TLS.cases) {
-    await t.test(c.name, async () => {
+  for (const transport of TRANSPORTS) for (const c of TLS.cases) {
+    await t.test(`${c.name} (${transport} transport)`, async () => {
       const server = servers[c.server];
       assert.ok(server.url.startsWith('https://'), server.url);
-      const client = new Client({
+      const client = withTransport(transport, () => new Client({
         apiKey: API_KEY,
         siteId: SITE_ID,
         baseUrl: server.url,
         caCertificates: c.trust_ca ? ca : undefined,
         maxRetries: 0,
-      });
+      }));
       const pay = client.initPayment({
-        transaction_id: `JS-TLS-${c.server}-${c.trust_ca}`,
+        transaction_id: `JS-TLS-${c.server}-${c.trust_ca}-${transport}`,
         amount: 100,
         currency: 'XOF',
         description: 'Commande',

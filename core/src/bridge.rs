@@ -20,6 +20,9 @@ use crate::payload::PaymentPayload;
 use crate::payment::{Currency, PaymentLink};
 use crate::status::PaymentLookup;
 
+pub use crate::exchange::{Exchange, Outgoing, Step, Target, Wire};
+pub use crate::framing::{Answer, Failure};
+
 /// The names of every operation a binding can call.
 pub fn operations() -> Vec<&'static str> {
     operation::OPERATIONS.iter().map(|op| op.name).collect()
@@ -246,6 +249,45 @@ fn expected(input: &Value) -> Result<Expected> {
     })
 }
 
+/// How a host that moves the bytes itself runs a prepared call.
+#[derive(Debug)]
+pub enum Start {
+    /// A local operation's result: nothing to send.
+    Ready(Value),
+    /// A network call for the host's event loop.
+    Exchange(Box<Exchange>),
+}
+
+impl Prepared {
+    /// The call for a host's own event loop (see [`crate::exchange`]).
+    pub fn start(self, client: &Client) -> Start {
+        use crate::exchange::Decode;
+        let (out, decode) = match self.call {
+            Call::Ready(value) => return Start::Ready(value),
+            Call::InitPayment(p) => (client.outbound_payment(p.request()), Decode::Payment),
+            Call::CheckPayment(lookup) => (client.outbound_check(&lookup), Decode::Check),
+            Call::HandleNotification {
+                form,
+                lookup,
+                expected,
+            } => (
+                client.outbound_check(&lookup),
+                Decode::Notification { form, expected },
+            ),
+            #[cfg(debug_assertions)]
+            #[allow(clippy::panic)]
+            Call::Panic => panic!("a panic asked for by a test ({PANIC_FOR_TESTS})"),
+        };
+        Start::Exchange(Box::new(Exchange::new(client, out, decode)))
+    }
+}
+
+/// Whether `client`'s calls must go through the SDK's runtime rather than a host's own
+/// transport: a proxy set in the environment, which only that path honours.
+pub fn needs_runtime(client: &Client) -> bool {
+    client.via_proxy()
+}
+
 /// Prepares and sends, on the calling thread (see [`crate::blocking::run`]).
 pub fn call_blocking(client: &Client, operation: &str, input: &Value) -> Result<Value> {
     let prepared = prepare(client, operation, input)?;
@@ -258,7 +300,7 @@ pub fn call_blocking(client: &Client, operation: &str, input: &Value) -> Result<
 }
 
 /// A created payment as the bridge returns it.
-fn link_json(link: &PaymentLink) -> Value {
+pub(crate) fn link_json(link: &PaymentLink) -> Value {
     json!({
         "payment_token": link.payment_token,
         "payment_url": link.payment_url,

@@ -203,14 +203,13 @@ impl Client {
 
     /// `init_payment` without the validation, for callers that have just validated.
     pub(crate) async fn send_validated(&self, request: &PaymentRequest) -> Result<PaymentLink> {
-        let config = &self.inner.config;
-        let body = Bytes::from(request.to_json(config.api_key.expose(), &config.site_id));
-        let call = Call {
-            op: &INIT_PAYMENT,
-            url: &self.inner.payment_endpoint,
-            subject: format!("transaction {:?}", request.transaction_id),
-        };
-        self.post(&call, body, decode_payment_response).await
+        let out = self.outbound_payment(request);
+        self.post(
+            &out.call(self),
+            Bytes::from(out.body),
+            decode_payment_response,
+        )
+        .await
     }
 
     /// Asks CinetPay for a payment's status (`POST /v2/payment/check`), by `transaction_id` or
@@ -228,14 +227,13 @@ impl Client {
 
     /// `check_payment` without the validation.
     pub(crate) async fn send_check(&self, lookup: &PaymentLookup) -> Result<PaymentStatus> {
-        let config = &self.inner.config;
-        let body = Bytes::from(lookup.to_json(config.api_key.expose(), &config.site_id));
-        let call = Call {
-            op: &CHECK_PAYMENT,
-            url: &self.inner.check_endpoint,
-            subject: lookup.describe(),
-        };
-        self.post(&call, body, decode_check_response).await
+        let out = self.outbound_check(lookup);
+        self.post(
+            &out.call(self),
+            Bytes::from(out.body),
+            decode_check_response,
+        )
+        .await
     }
 
     /// The handler flow for a notification, as CinetPay recommends it: verify the `x-token`
@@ -381,6 +379,66 @@ impl Client {
         Ok(())
     }
 
+    /// The request of a payment initialisation, for any transport.
+    pub(crate) fn outbound_payment(&self, request: &PaymentRequest) -> Outbound {
+        let config = &self.inner.config;
+        Outbound {
+            op: &INIT_PAYMENT,
+            subject: format!("transaction {:?}", request.transaction_id),
+            body: request.to_json(config.api_key.expose(), &config.site_id),
+        }
+    }
+
+    /// The request of a status check, for any transport.
+    pub(crate) fn outbound_check(&self, lookup: &PaymentLookup) -> Outbound {
+        let config = &self.inner.config;
+        Outbound {
+            op: &CHECK_PAYMENT,
+            subject: lookup.describe(),
+            body: lookup.to_json(config.api_key.expose(), &config.site_id),
+        }
+    }
+
+    /// The URL of an operation sent over HTTP.
+    pub(crate) fn endpoint(&self, op: &Operation) -> &Url {
+        if op.path() == CHECK_PAYMENT.path() {
+            &self.inner.check_endpoint
+        } else {
+            &self.inner.payment_endpoint
+        }
+    }
+
+    /// The TLS settings every transport of this client uses.
+    pub(crate) fn tls(&self) -> &Arc<rustls::ClientConfig> {
+        &self.inner.tls
+    }
+
+    /// Whether calls must go through reqwest, the only transport that honours a proxy set in
+    /// the environment.
+    pub(crate) fn via_proxy(&self) -> bool {
+        self.inner.via_proxy
+    }
+
+    /// What the sending loop does after one attempt: the result, or a retry after a delay as the
+    /// operation's [`RetryPolicy`] allows. Every transport goes through here, so retries and
+    /// the redaction of the apikey from errors are the same whichever moved the bytes.
+    pub(crate) fn after_attempt<T>(
+        &self,
+        op: &'static Operation,
+        result: Result<T>,
+        attempt: u32,
+    ) -> std::result::Result<Result<T>, Duration> {
+        let config = &self.inner.config;
+        let error = match result {
+            Ok(value) => return Ok(Ok(value)),
+            Err(e) => e.redact(config.api_key.expose()),
+        };
+        match retry_delay(op.retry, &error, attempt, config) {
+            Some(delay) => Err(delay),
+            None => Ok(Err(error)),
+        }
+    }
+
     /// Sends one operation's request, retrying as its [`RetryPolicy`] allows.
     async fn post<T>(&self, call: &Call<'_>, body: Bytes, decode: Decoder<T>) -> Result<T> {
         let inner = &*self.inner;
@@ -407,16 +465,12 @@ impl Client {
                     Err(e) => Err(self.transport_error(e, call, attempt)),
                 }
             };
-            let error = match result {
-                Ok(value) => return Ok(value),
-                Err(e) => e.redact(inner.config.api_key.expose()),
-            };
-            match retry_delay(call.op.retry, &error, attempt, &inner.config) {
-                Some(delay) => {
+            match self.after_attempt(call.op, result, attempt) {
+                Ok(done) => return done,
+                Err(delay) => {
                     tokio::time::sleep(delay).await;
                     attempt += 1;
                 }
-                None => return Err(error),
             }
         }
     }
@@ -520,7 +574,7 @@ impl Client {
 
     /// The error for a failed attempt, the same from either path: what happened, on which
     /// host, whether the request was sent, and what to do now.
-    fn failure_error(
+    pub(crate) fn failure_error(
         &self,
         failure: crate::direct::Failure,
         call: &Call<'_>,
@@ -607,11 +661,29 @@ impl Client {
 type Decoder<T> = fn(u16, Option<Duration>, &[u8]) -> Result<T>;
 
 /// One HTTP call, for the retry loop and its messages.
-struct Call<'a> {
+pub(crate) struct Call<'a> {
     op: &'static Operation,
     url: &'a Url,
     /// What the call is about, for messages: `transaction "ORDER-1"`.
     subject: String,
+}
+
+/// An operation's request before any transport: what it is, what it is about, its JSON body.
+pub(crate) struct Outbound {
+    pub op: &'static Operation,
+    pub subject: String,
+    pub body: Vec<u8>,
+}
+
+impl Outbound {
+    /// The call as the retry loop and the error messages see it.
+    pub(crate) fn call<'a>(&self, client: &'a Client) -> Call<'a> {
+        Call {
+            op: self.op,
+            url: client.endpoint(self.op),
+            subject: self.subject.clone(),
+        }
+    }
 }
 
 /// The longest `Retry-After` an idempotent call waits for; a longer one ends the call with the

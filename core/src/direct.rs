@@ -23,31 +23,8 @@ use std::time::{Duration, Instant};
 
 use url::Url;
 
-use crate::response::MAX_RESPONSE_BYTES;
-
-/// Why an exchange failed, and whether the request may have reached the server.
-#[derive(Debug)]
-pub(crate) enum Failure {
-    /// The certificate was refused (rustls's reason); nothing was sent.
-    Tls(String),
-    /// Connecting took longer than `connect_timeout`; nothing was sent.
-    ConnectTimeout,
-    /// Connecting failed; nothing was sent.
-    Connect(String),
-    /// No complete answer in time, after the request was sent.
-    Timeout,
-    /// The connection broke after the request was sent.
-    Broken(String),
-    /// The answer (with this status) is over the cap.
-    TooLarge(u16),
-}
-
-/// An answer: status, `Retry-After`, body.
-pub(crate) struct Answer {
-    pub status: u16,
-    pub retry_after: Option<Duration>,
-    pub body: Vec<u8>,
-}
+use crate::framing::AnswerReader;
+pub(crate) use crate::framing::{Answer, Failure};
 
 /// What a connection needs from the client.
 pub(crate) struct Target<'a> {
@@ -274,23 +251,7 @@ fn exchange(
     body: &[u8],
     deadline: Instant,
 ) -> Result<(Answer, bool), Failure> {
-    let url = target.url;
-    let path = match url.query() {
-        Some(q) => format!("{}?{q}", url.path()),
-        None => url.path().to_owned(),
-    };
-    let host = match url.port() {
-        Some(p) => format!("{}:{p}", url.host_str().unwrap_or("")),
-        None => url.host_str().unwrap_or("").to_owned(),
-    };
-    let mut request = format!(
-        "POST {path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\n\
-         accept: application/json\r\nuser-agent: {}\r\ncontent-length: {}\r\n\r\n",
-        target.user_agent,
-        body.len()
-    )
-    .into_bytes();
-    request.extend_from_slice(body);
+    let request = crate::framing::request_bytes(target.url, target.user_agent, body);
     stream
         .write_all(&request)
         .and_then(|()| stream.flush())
@@ -306,148 +267,32 @@ fn sent_failure(e: &io::Error) -> Failure {
     }
 }
 
-/// Reads what has arrived (at least a byte) onto `buf`, within the deadline; 0 at the end of
-/// the stream when `eof_ok`.
+/// Reads what has arrived (at least a byte) into `reader`, within the deadline; `true` at the
+/// end of the stream.
 fn fill(
     stream: &mut Stream,
-    buf: &mut Vec<u8>,
+    reader: &mut AnswerReader,
     deadline: Instant,
-    eof_ok: bool,
-) -> Result<usize, Failure> {
+) -> Result<bool, Failure> {
     let mut chunk = [0u8; 16 * 1024];
     stream.set_read_timeout(deadline)?;
     match stream.read(&mut chunk) {
-        Ok(0) if eof_ok => Ok(0),
-        Ok(0) => Err(Failure::Broken(
-            "the server closed the connection before the answer was complete".into(),
-        )),
+        Ok(0) => Ok(true),
         Ok(n) => {
-            buf.extend_from_slice(&chunk[..n]);
-            Ok(n)
+            reader.push(&chunk[..n]);
+            Ok(false)
         }
-        Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(0),
+        Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(false),
         Err(e) => Err(sent_failure(&e)),
     }
 }
 
 fn read_answer(stream: &mut Stream, deadline: Instant) -> Result<(Answer, bool), Failure> {
-    let mut buf = Vec::with_capacity(4096);
-    let (status, head_len, length, chunked, retry_after, close) = loop {
-        fill(stream, &mut buf, deadline, false)?;
-        let mut headers = [httparse::EMPTY_HEADER; 64];
-        let mut response = httparse::Response::new(&mut headers);
-        match response.parse(&buf) {
-            Ok(httparse::Status::Complete(head_len)) => {
-                let status = response.code.unwrap_or(0);
-                let header = |name: &str| {
-                    response
-                        .headers
-                        .iter()
-                        .find(|h| h.name.eq_ignore_ascii_case(name))
-                        .and_then(|h| std::str::from_utf8(h.value).ok())
-                        .map(str::trim)
-                };
-                let length = header("content-length").and_then(|v| v.parse::<u64>().ok());
-                let chunked = header("transfer-encoding")
-                    .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
-                let retry_after =
-                    header("retry-after").and_then(crate::response::parse_retry_after);
-                let close = header("connection").is_some_and(|v| v.eq_ignore_ascii_case("close"))
-                    || response.version == Some(0);
-                break (status, head_len, length, chunked, retry_after, close);
-            }
-            Ok(httparse::Status::Partial) if buf.len() < 64 * 1024 => {}
-            Ok(httparse::Status::Partial) => {
-                return Err(Failure::Broken("the answer's headers are too long".into()));
-            }
-            Err(e) => return Err(Failure::Broken(format!("not an HTTP answer ({e})"))),
-        }
-    };
-    buf.drain(..head_len);
-    let too_large = || Failure::TooLarge(status);
-    // 1xx, 204 and 304 carry no body; CinetPay's API never sends them, but a proxy might.
-    let no_body = (100..200).contains(&status) || status == 204 || status == 304;
-    // Each framing gives the body and whether the connection is still in step: a body longer
-    // than announced, bytes after a chunked body, or a close-delimited body end its use.
-    let (body, in_step) = if no_body {
-        (Vec::new(), true)
-    } else if chunked {
-        let (body, leftover) = read_chunked(stream, buf, deadline, too_large)?;
-        (body, !leftover)
-    } else if let Some(length) = length {
-        if length > MAX_RESPONSE_BYTES as u64 {
-            return Err(too_large());
-        }
-        let length = length as usize;
-        while buf.len() < length {
-            fill(stream, &mut buf, deadline, false)?;
-        }
-        let in_step = buf.len() == length;
-        buf.truncate(length);
-        (buf, in_step)
-    } else {
-        // Delimited by the server closing the connection.
-        while fill(stream, &mut buf, deadline, true)? > 0 {
-            if buf.len() > MAX_RESPONSE_BYTES {
-                return Err(too_large());
-            }
-        }
-        (buf, false)
-    };
-    Ok((
-        Answer {
-            status,
-            retry_after,
-            body,
-        },
-        in_step && !close,
-    ))
-}
-
-/// The decoded body, and whether bytes followed it (the connection is then out of step).
-fn read_chunked(
-    stream: &mut Stream,
-    mut buf: Vec<u8>,
-    deadline: Instant,
-    too_large: impl Fn() -> Failure,
-) -> Result<(Vec<u8>, bool), Failure> {
-    let mut body = Vec::new();
+    let mut reader = AnswerReader::default();
     loop {
-        // The size line.
-        let line_end = loop {
-            if let Some(i) = buf.windows(2).position(|w| w == b"\r\n") {
-                break i;
-            }
-            if buf.len() > 1024 {
-                return Err(Failure::Broken("a chunk size line is too long".into()));
-            }
-            fill(stream, &mut buf, deadline, false)?;
-        };
-        let line = std::str::from_utf8(&buf[..line_end]).unwrap_or("");
-        let size_text = line.split(';').next().unwrap_or("").trim();
-        let size = usize::from_str_radix(size_text, 16)
-            .map_err(|_| Failure::Broken(format!("a bad chunk size {size_text:?}")))?;
-        buf.drain(..line_end + 2);
-        if size == 0 {
-            // Trailers, then the empty line.
-            loop {
-                if buf.starts_with(b"\r\n") {
-                    return Ok((body, buf.len() > 2));
-                }
-                if let Some(i) = buf.windows(2).position(|w| w == b"\r\n") {
-                    buf.drain(..i + 2);
-                    continue;
-                }
-                fill(stream, &mut buf, deadline, false)?;
-            }
+        let eof = fill(stream, &mut reader, deadline)?;
+        if let Some(done) = reader.poll(eof)? {
+            return Ok(done);
         }
-        if body.len() + size > MAX_RESPONSE_BYTES {
-            return Err(too_large());
-        }
-        while buf.len() < size + 2 {
-            fill(stream, &mut buf, deadline, false)?;
-        }
-        body.extend_from_slice(&buf[..size]);
-        buf.drain(..size + 2);
     }
 }

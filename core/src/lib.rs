@@ -31,6 +31,8 @@ mod client;
 mod config;
 mod direct;
 mod error;
+mod exchange;
+mod framing;
 pub mod notification;
 pub mod operation;
 pub mod outcome;
