@@ -362,6 +362,120 @@ mod tests {
         assert_eq!(e.code(), ErrorCode::SecretKeyRequired);
     }
 
+    /// A valid input for each operation, for a client with secret key `s3cret`.
+    fn valid_input(name: &str, client: &Client) -> Value {
+        let form = json!({"cpm_site_id": "1", "cpm_trans_id": "T-1", "cpm_amount": "100"});
+        match name {
+            "init_payment" | "seamless_checkout" => json!({"transaction_id": "T-1", "amount": 100,
+                "currency": "XOF", "description": "d", "notify_url": "https://a.example/n",
+                "return_url": "https://a.example/r"}),
+            "check_payment" => json!({"transaction_id": "T-1"}),
+            "sign_notification" => json!({"form": form}),
+            _ => {
+                let signed = prepare(client, "sign_notification", &json!({"form": form}))
+                    .expect("sign");
+                let token = signed.ready().expect("local")["x_token"].clone();
+                json!({"form": form, "x_token": token})
+            }
+        }
+    }
+
+    #[test]
+    fn every_listed_operation_starts_on_a_host_transport() {
+        let client = Client::new(
+            ClientConfig::new("k-0000000000", "1")
+                .base_url("http://127.0.0.1:9")
+                .secret_key("s3cret"),
+        )
+        .expect("client");
+        for op in operation::OPERATIONS {
+            let prepared = prepare(&client, op.name, &valid_input(op.name, &client))
+                .unwrap_or_else(|e| panic!("{}: {e}", op.name));
+            match (prepared.start(&client), op.transport) {
+                (Start::Ready(_), operation::Transport::Local) => {}
+                (Start::Exchange(exchange), operation::Transport::PostJson(path)) => {
+                    let head = format!("POST /{path} HTTP/1.1\r\n");
+                    assert!(exchange.request().starts_with(head.as_bytes()), "{}", op.name);
+                }
+                (started, _) => panic!("{}: {started:?}", op.name),
+            }
+        }
+    }
+
+    #[test]
+    fn an_exchange_decodes_retries_and_fails_as_the_client_does() {
+        let client = client();
+        let start = |name: &str| match prepare(&client, name, &valid_input(name, &client))
+            .expect("prepare")
+            .start(&client)
+        {
+            Start::Exchange(exchange) => exchange,
+            Start::Ready(_) => panic!("local"),
+        };
+        let answer = |status: u16, body: &str| {
+            format!(
+                "HTTP/1.1 {status} X\r\ncontent-length: {}\r\n\r\n{body}",
+                body.len()
+            )
+        };
+        // A created payment, in two reads, on a connection that may be kept.
+        let mut init = start("init_payment");
+        let mut wire = init.wire().expect("wire");
+        assert!(wire.ready());
+        assert!(matches!(wire.send(init.request()), Ok(Outgoing::Request)));
+        let created = answer(200, r#"{"code":"201","message":"CREATED","description":"ok","data":{"payment_token":"tok","payment_url":"https://checkout.example/p"},"api_response_id":"1.1"}"#);
+        let (first, rest) = created.as_bytes().split_at(20);
+        assert!(init.receive(&mut wire, first, false).is_none());
+        match init.receive(&mut wire, rest, false) {
+            Some((Step::Done(Ok(link)), true)) => assert_eq!(link["payment_token"], "tok"),
+            other => panic!("{other:?}"),
+        }
+        // A status check is retried through a 503, then a broken connection; then it gives up.
+        let mut check = start("check_payment");
+        let mut wire = check.wire().expect("wire");
+        wire.send(check.request()).expect("send");
+        let unavailable = answer(503, "<html>busy</html>");
+        assert!(matches!(
+            check.receive(&mut wire, unavailable.as_bytes(), false),
+            Some((Step::Retry(_), true))
+        ));
+        wire.send(check.request()).expect("send");
+        assert!(matches!(
+            check.receive(&mut wire, b"HTTP/1.1 200", true),
+            Some((Step::Retry(_), false))
+        ));
+        match check.failed(Failure::Connect("refused".into())) {
+            Step::Done(Err(e)) => {
+                assert_eq!(e.code(), ErrorCode::Network);
+                assert_eq!(e.request_sent(), Some(false));
+                assert!(e.message().contains("127.0.0.1:9"), "{e}");
+                assert!(e.message().contains("after 3 attempts"), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // An initialisation is never retried once sent.
+        let mut init = start("init_payment");
+        match init.failed(Failure::Timeout) {
+            Step::Done(Err(e)) => assert_eq!(e.request_sent(), Some(true)),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_exchange_s_debug_shows_no_key() {
+        let client = client();
+        let input = valid_input("init_payment", &client);
+        let Start::Exchange(exchange) = prepare(&client, "init_payment", &input)
+            .expect("prepare")
+            .start(&client)
+        else {
+            panic!("local")
+        };
+        let shown = format!("{exchange:?}");
+        assert!(!shown.contains("k-0000000000"), "{shown}");
+        assert!(shown.contains("init_payment"), "{shown}");
+    }
+
     #[test]
     fn an_unknown_operation_names_the_known_ones() {
         let e = prepare(&client(), "refund", &json!({})).expect_err("unknown");
