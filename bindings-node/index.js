@@ -101,7 +101,10 @@ function toJson(payload) {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
     throw validation('request', `must be an object with CinetPay's field names, got ${Array.isArray(payload) ? 'an array' : payload === null ? 'null' : typeof payload}`);
   }
-  for (const [field, value] of Object.entries(payload)) checkValue(field, value, 0);
+  for (const field of Object.keys(payload)) {
+    const value = payload[field];
+    if (typeof value !== 'string') checkValue(field, value, 0);
+  }
   // undefined properties are dropped, as absent; null stays and counts as absent in the core.
   return JSON.stringify(payload);
 }
@@ -116,10 +119,11 @@ function nativeCall(fn) {
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
-// How many calls of a client run on this thread's sockets at once; more go to the runtime's
-// threads. Few calls in flight: this thread's sockets answer sooner and use about half the CPU
-// per call (no thread is woken). Many: the JavaScript thread itself becomes the bottleneck, and
-// the runtime's two threads take the I/O off it (BENCHMARKS.md).
+// A call starts on this thread's sockets while fewer than this many calls of its client are in
+// flight (on either transport), else on the runtime's threads. Few calls in flight: this
+// thread's sockets answer sooner and use about half the CPU per call (no thread is woken).
+// Many: the JavaScript thread itself becomes the bottleneck, and the runtime's two threads take
+// the I/O off it (BENCHMARKS.md).
 const LOOP_IN_FLIGHT = 4;
 
 /**
@@ -144,6 +148,8 @@ class Client {
   #native;
   // Calls' bytes move on this thread (transport.js), or, when null, on the SDK's runtime.
   #transport;
+  // Calls in flight on either transport.
+  #inFlight = 0;
 
   constructor(config = {}, token = undefined, built = undefined) {
     if (token === FROM_NATIVE) {
@@ -166,7 +172,7 @@ class Client {
    * Creates a payment and resolves to `{ payment_url, payment_token, api_response_id }`.
    * Keys are CinetPay's field names, as in its docs.
    */
-  async initPayment(payload) {
+  initPayment(payload) {
     return this.#call('init_payment', payload);
   }
 
@@ -189,7 +195,7 @@ class Client {
    * failures, timeouts, 5xx and 429 are retried (checking changes nothing). Rejects with an
    * `APIError` of code `payment_not_found` when CinetPay has no such payment.
    */
-  async checkPayment(lookup) {
+  checkPayment(lookup) {
     const input = typeof lookup === 'string' ? { transaction_id: lookup } : lookup;
     return this.#call('check_payment', input);
   }
@@ -258,14 +264,22 @@ class Client {
    * arrive as the core's error object, which becomes the error class of its family.
    */
   async #call(operation, payload) {
-    let outcome = this.#start(operation, payload, this.#transport !== null && this.#transport.inFlight < LOOP_IN_FLIGHT);
+    let outcome = this.#start(operation, payload, this.#transport !== null && this.#inFlight < LOOP_IN_FLIGHT);
     if (typeof outcome === 'number') {
-      outcome = await this.#transport.run(outcome);
+      this.#inFlight += 1;
+      try {
+        outcome = await this.#transport.run(outcome);
+      } finally {
+        this.#inFlight -= 1;
+      }
     } else if (outcome instanceof Promise) {
+      this.#inFlight += 1;
       try {
         outcome = await outcome;
       } catch (e) {
         throw fromNative(e);
+      } finally {
+        this.#inFlight -= 1;
       }
     }
     return unwrap(outcome);

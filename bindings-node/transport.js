@@ -33,14 +33,6 @@ function internal(e) {
   };
 }
 
-function guarded(fn) {
-  try {
-    return fn();
-  } catch (e) {
-    return internal(e);
-  }
-}
-
 /** Why connecting failed, in the words of the other transports. */
 function connectFailure(e, host) {
   if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' || e.code === 'EAI_NONAME') {
@@ -52,135 +44,202 @@ function connectFailure(e, host) {
 
 /** One socket and its native state, kept between calls. */
 class Connection {
-  constructor(socket, wire) {
+  constructor(socket, wire, timeoutMs) {
     this.socket = socket;
     this.wire = wire;
     // The attempt using it; null while idle.
     this.attempt = null;
+    // When it was last released.
+    this.idleSince = 0;
+    // The attempt's deadline: one timer per connection, re-armed by each attempt with
+    // `refresh()` rather than created and cleared per call. It may fire while the connection is
+    // idle, and then does nothing; it never holds the process (a running attempt's socket does).
+    this.deadline = setTimeout(() => this.attempt?.deadline(), timeoutMs);
+    this.deadline.unref();
+  }
+}
+
+/**
+ * One attempt of a call: connect (or take a kept connection), send, read the answer, and
+ * settle with the native side's step. A class rather than closures: one object per attempt on
+ * every call's path. Every native call is caught here, so a bug settles the call as `internal`
+ * and never throws inside a socket's event handler (which would end the process).
+ */
+class Attempt {
+  constructor(transport, id, resolve) {
+    this.transport = transport;
+    this.id = id;
+    this.resolve = resolve;
+    this.conn = null;
+    this.sent = false;
+    this.over = false;
+    this.connectTimer = null;
+  }
+
+  /** Parses a native step (JSON text) and ends the attempt with it. */
+  settle(text) {
+    let step;
+    try {
+      step = JSON.parse(text);
+    } catch (e) {
+      step = internal(e);
+    }
+    this.finish(step);
+  }
+
+  finish(step) {
+    if (this.over) return;
+    this.over = true;
+    clearTimeout(this.connectTimer);
+    const { transport, conn, id } = this;
+    if (conn !== null) {
+      conn.attempt = null;
+      if (step.keep) transport.release(conn);
+      else transport.discard(conn);
+    }
+    if (step.retry_ms !== undefined) {
+      setTimeout(() => transport.attempt(id, this.resolve), step.retry_ms);
+      return;
+    }
+    // After an internal error the native side may still hold the call.
+    if (step.error?.code === 'internal') transport.native.abandon(id);
+    this.resolve(step);
+  }
+
+  fail(kind, cause = '') {
+    let text;
+    try {
+      text = this.transport.native.failed(this.id, kind, cause);
+    } catch (e) {
+      return this.finish(internal(e));
+    }
+    this.settle(text);
+  }
+
+  send() {
+    clearTimeout(this.connectTimer);
+    let out;
+    try {
+      out = this.transport.native.send(this.id, this.conn.wire);
+    } catch (e) {
+      return this.finish(internal(e));
+    }
+    this.sent = true;
+    this.conn.socket.write(out);
+  }
+
+  /** Writes what TLS has to send (a handshake's records); false if that failed. */
+  flush() {
+    let out;
+    try {
+      out = this.conn.wire.outgoing();
+    } catch (e) {
+      this.finish(internal(e));
+      return false;
+    }
+    if (out !== null) this.conn.socket.write(out);
+    return true;
+  }
+
+  // The events of the attempt's connection.
+
+  /** The whole attempt, connecting included, as on the other transports. */
+  deadline() {
+    this.fail(this.sent ? 'timeout' : 'connect_timeout');
+  }
+
+  connected() {
+    if (this.over) return;
+    if (this.conn.wire.ready) return this.send();
+    // TLS: the ClientHello; the server's answer arrives through `data`.
+    this.flush();
+  }
+
+  data(chunk) {
+    const { wire } = this.conn;
+    const wasReady = wire.ready;
+    let text;
+    try {
+      text = this.transport.native.receive(this.id, wire, chunk);
+    } catch (e) {
+      return this.finish(internal(e));
+    }
+    if (text !== null) return this.settle(text);
+    if (!wasReady && this.flush() && wire.ready) this.send();
+  }
+
+  end() {
+    if (!this.sent) return this.fail('connect', 'the server closed the connection before the request was sent');
+    let text;
+    try {
+      text = this.transport.native.closed(this.id, this.conn.wire);
+    } catch (e) {
+      return this.finish(internal(e));
+    }
+    this.settle(text);
+  }
+
+  error(e) {
+    if (!this.sent) return this.fail(...connectFailure(e, this.transport.target.host));
+    this.fail('broken', e.message);
   }
 }
 
 /** A client's connections and the calls running on them. */
 class Transport {
-  #native;
-  #target;
   #idle = [];
-  /** Calls running (or waiting to retry) on this transport. */
-  inFlight = 0;
+  // Closes connections idle for IDLE_MS; runs only while some are idle.
+  #sweeper = null;
 
   /** `native`: the client's `NativeClient`, whose `begin` made the calls given to `run`. */
   constructor(native) {
-    this.#native = native;
-    this.#target = native.target;
+    this.native = native;
+    this.target = native.target;
   }
 
   /** Runs call `id` to its end: resolves to `{ ok, value | error }`, never rejects. */
   run(id) {
-    this.inFlight += 1;
-    return new Promise((resolve) =>
-      this.#attempt(id, (outcome) => {
-        this.inFlight -= 1;
-        resolve(outcome);
-      }),
-    );
+    return new Promise((resolve) => this.attempt(id, resolve));
   }
 
-  #attempt(id, resolve) {
-    const native = this.#native;
-    const target = this.#target;
-    let over = false;
-    let sent = false;
-    let conn = this.#take();
-    let connectTimer = null;
-    const finish = (step) => {
-      if (over) return;
-      over = true;
-      clearTimeout(deadline);
-      clearTimeout(connectTimer);
-      if (conn !== null) {
-        conn.attempt = null;
-        if (step.keep) this.#release(conn);
-        else this.#discard(conn);
-      }
-      if (step.retry_ms !== undefined) {
-        setTimeout(() => this.#attempt(id, resolve), step.retry_ms);
-      } else {
-        // After an internal error the native side may still hold the call.
-        if (step.error?.code === 'internal') native.abandon(id);
-        resolve(step);
-      }
-    };
-    const fail = (kind, cause = '') => finish(guarded(() => JSON.parse(native.failed(id, kind, cause))));
-    // The whole attempt, connecting included, as on the other transports.
-    const deadline = setTimeout(() => fail(sent ? 'timeout' : 'connect_timeout'), target.timeout_ms);
-    const write = (bytes) => {
-      if (bytes !== null && bytes.length > 0) conn.socket.write(bytes);
-    };
-    const send = () => {
-      clearTimeout(connectTimer);
-      let out;
-      try {
-        out = native.send(id, conn.wire);
-      } catch (e) {
-        return finish(internal(e));
-      }
-      sent = true;
-      conn.socket.write(out);
-    };
-    const handlers = {
-      data(chunk) {
-        const wasReady = conn.wire.ready;
-        const step = guarded(() => native.receive(id, conn.wire, chunk));
-        if (step !== null) return finish(typeof step === 'string' ? guarded(() => JSON.parse(step)) : step);
-        const out = guarded(() => conn.wire.outgoing());
-        if (out !== null && !Buffer.isBuffer(out)) return finish(out);
-        write(out);
-        if (!wasReady && conn.wire.ready) send();
-      },
-      end() {
-        if (!sent) return fail('connect', 'the server closed the connection before the request was sent');
-        finish(guarded(() => JSON.parse(native.closed(id, conn.wire))));
-      },
-      error(e) {
-        if (!sent) return fail(...connectFailure(e, target.host));
-        fail('broken', e.message);
-      },
-    };
-    if (conn !== null) {
-      conn.attempt = handlers;
-      return send();
+  /** Starts an attempt of call `id`. */
+  attempt(id, resolve) {
+    const attempt = new Attempt(this, id, resolve);
+    const kept = this.#take();
+    if (kept !== null) {
+      attempt.conn = kept;
+      kept.attempt = attempt;
+      kept.deadline.refresh();
+      return attempt.send();
     }
-    const wire = guarded(() => native.wire(id));
-    if (typeof wire.outgoing !== 'function') {
-      // The connection could not even be set up: a step (JSON text), or an internal error.
-      return finish(typeof wire === 'string' ? guarded(() => JSON.parse(wire)) : wire);
+    let wire;
+    try {
+      wire = this.native.wire(id);
+    } catch (e) {
+      return attempt.finish(internal(e));
     }
-    const socket = net.connect({ host: target.host, port: target.port });
+    // The connection could not even be set up: a step (JSON text).
+    if (typeof wire === 'string') return attempt.settle(wire);
+    const { host, port, timeout_ms: timeoutMs, connect_timeout_ms: connectMs } = this.target;
+    const socket = net.connect({ host, port });
     socket.setNoDelay(true);
-    conn = new Connection(socket, wire);
-    conn.attempt = handlers;
+    const conn = new Connection(socket, wire, timeoutMs);
+    attempt.conn = conn;
+    conn.attempt = attempt;
     this.#watch(conn);
-    connectTimer = setTimeout(() => fail('connect_timeout'), target.connect_timeout_ms);
-    socket.once('connect', () => {
-      if (over) return;
-      if (wire.ready) return send();
-      // TLS: the ClientHello; the answer arrives through `data`.
-      const hello = guarded(() => wire.outgoing());
-      if (hello !== null && !Buffer.isBuffer(hello)) return finish(hello);
-      write(hello);
-    });
+    attempt.connectTimer = setTimeout(() => attempt.fail('connect_timeout'), connectMs);
+    socket.once('connect', () => attempt.connected());
   }
 
   /** Routes a connection's events to the attempt using it; an idle one that hears anything is closed. */
   #watch(conn) {
     const { socket } = conn;
-    socket.on('data', (chunk) => (conn.attempt ? conn.attempt.data(chunk) : this.#discard(conn)));
-    socket.on('end', () => (conn.attempt ? conn.attempt.end() : this.#discard(conn)));
-    socket.on('error', (e) => (conn.attempt ? conn.attempt.error(e) : this.#discard(conn)));
-    socket.on('timeout', () => this.#discard(conn));
+    socket.on('data', (chunk) => (conn.attempt ? conn.attempt.data(chunk) : this.discard(conn)));
+    socket.on('end', () => (conn.attempt ? conn.attempt.end() : this.discard(conn)));
+    socket.on('error', (e) => (conn.attempt ? conn.attempt.error(e) : this.discard(conn)));
     socket.on('close', () => {
       if (conn.attempt) conn.attempt.error(new Error('the connection closed'));
-      else this.#discard(conn);
+      else this.discard(conn);
     });
   }
 
@@ -189,26 +248,44 @@ class Transport {
     const idle = this.#idle;
     while (idle.length > 0) {
       const conn = idle.pop();
-      if (conn.socket.destroyed || conn.socket.readyState !== 'open') continue;
-      conn.socket.setTimeout(0);
+      if (conn.socket.destroyed || conn.socket.readyState !== 'open') {
+        this.discard(conn);
+        continue;
+      }
       conn.socket.ref();
       return conn;
     }
     return null;
   }
 
-  #release(conn) {
-    const { socket } = conn;
-    const idle = this.#idle;
-    if (socket.destroyed || idle.length >= MAX_IDLE) return this.#discard(conn);
-    // An idle connection never keeps the process alive, and is closed after a while.
-    socket.unref();
-    socket.setTimeout(IDLE_MS);
-    idle.push(conn);
+  #sweep() {
+    const now = performance.now();
+    for (const conn of this.#idle.filter((c) => now - c.idleSince >= IDLE_MS)) this.discard(conn);
+    if (this.#idle.length === 0) {
+      clearInterval(this.#sweeper);
+      this.#sweeper = null;
+    }
   }
 
-  #discard(conn) {
+  /** Keeps a connection whose attempt ended in step with the server, for the next call. */
+  release(conn) {
+    const { socket } = conn;
+    const idle = this.#idle;
+    if (socket.destroyed || idle.length >= MAX_IDLE) return this.discard(conn);
+    // An idle connection never keeps the process alive, and is closed after a while.
+    socket.unref();
+    conn.idleSince = performance.now();
+    idle.push(conn);
+    if (this.#sweeper === null) {
+      this.#sweeper = setInterval(() => this.#sweep(), IDLE_MS / 4);
+      this.#sweeper.unref();
+    }
+  }
+
+  /** Closes a connection (idempotent). */
+  discard(conn) {
     conn.attempt = null;
+    clearTimeout(conn.deadline);
     const idle = this.#idle;
     const at = idle.indexOf(conn);
     if (at >= 0) idle.splice(at, 1);

@@ -74,6 +74,43 @@ fn bridge(c: &mut Criterion) {
     c.bench_function("bridge/prepare init_payment", |b| {
         b.iter(|| cinetpay::bridge::prepare(&client, "init_payment", black_box(&input)))
     });
+    // What Node's transport does on the JavaScript thread for one call, around the socket: parse
+    // the text, prepare, start (request bytes), then frame and decode a created payment.
+    let text = input.to_string();
+    // Plain HTTP, as against the emulator: a TLS connection's setup is not per call.
+    let client = cinetpay::Client::new(
+        cinetpay::ClientConfig::new("YOUR_APIKEY", "445160").base_url("http://127.0.0.1:9"),
+    )
+    .expect("client");
+    c.bench_function("bridge/host transport: parse + prepare + start", |b| {
+        b.iter(|| {
+            let input = cinetpay::bridge::parse_input(black_box(&text)).expect("json");
+            let prepared = cinetpay::bridge::prepare(&client, "init_payment", &input);
+            prepared.map(|p| p.start(&client))
+        })
+    });
+    let body = r#"{"code":"201","message":"CREATED","description":"Transaction created with success","data":{"payment_token":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx","payment_url":"https://checkout.cinetpay.com/payment/xxxxxxxxxxxxxxxxxxxx"},"api_response_id":"1695040357.5"}"#;
+    let answer = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    c.bench_function("bridge/host transport: send + receive", |b| {
+        b.iter_batched(
+            || match cinetpay::bridge::prepare(&client, "init_payment", &input)
+                .expect("prepare")
+                .start(&client)
+            {
+                cinetpay::bridge::Start::Exchange(e) => e,
+                cinetpay::bridge::Start::Ready(_) => unreachable!("a network call"),
+            },
+            |mut exchange| {
+                let mut wire = exchange.wire().expect("wire");
+                let _ = wire.send(exchange.request());
+                exchange.receive(&mut wire, black_box(answer.as_bytes()), false)
+            },
+            criterion::BatchSize::SmallInput,
+        )
+    });
     c.bench_function("bridge/seamless_checkout", |b| {
         b.iter(|| cinetpay::bridge::call_blocking(&client, "seamless_checkout", black_box(&input)))
     });

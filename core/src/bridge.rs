@@ -372,8 +372,8 @@ mod tests {
             "check_payment" => json!({"transaction_id": "T-1"}),
             "sign_notification" => json!({"form": form}),
             _ => {
-                let signed = prepare(client, "sign_notification", &json!({"form": form}))
-                    .expect("sign");
+                let signed =
+                    prepare(client, "sign_notification", &json!({"form": form})).expect("sign");
                 let token = signed.ready().expect("local")["x_token"].clone();
                 json!({"form": form, "x_token": token})
             }
@@ -381,6 +381,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::panic)]
     fn every_listed_operation_starts_on_a_host_transport() {
         let client = Client::new(
             ClientConfig::new("k-0000000000", "1")
@@ -395,7 +396,11 @@ mod tests {
                 (Start::Ready(_), operation::Transport::Local) => {}
                 (Start::Exchange(exchange), operation::Transport::PostJson(path)) => {
                     let head = format!("POST /{path} HTTP/1.1\r\n");
-                    assert!(exchange.request().starts_with(head.as_bytes()), "{}", op.name);
+                    assert!(
+                        exchange.request().starts_with(head.as_bytes()),
+                        "{}",
+                        op.name
+                    );
                 }
                 (started, _) => panic!("{}: {started:?}", op.name),
             }
@@ -403,6 +408,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::panic)]
     fn an_exchange_decodes_retries_and_fails_as_the_client_does() {
         let client = client();
         let start = |name: &str| match prepare(&client, name, &valid_input(name, &client))
@@ -423,7 +429,10 @@ mod tests {
         let mut wire = init.wire().expect("wire");
         assert!(wire.ready());
         assert!(matches!(wire.send(init.request()), Ok(Outgoing::Request)));
-        let created = answer(200, r#"{"code":"201","message":"CREATED","description":"ok","data":{"payment_token":"tok","payment_url":"https://checkout.example/p"},"api_response_id":"1.1"}"#);
+        let created = answer(
+            200,
+            r#"{"code":"201","message":"CREATED","description":"ok","data":{"payment_token":"tok","payment_url":"https://checkout.example/p"},"api_response_id":"1.1"}"#,
+        );
         let (first, rest) = created.as_bytes().split_at(20);
         assert!(init.receive(&mut wire, first, false).is_none());
         match init.receive(&mut wire, rest, false) {
@@ -462,6 +471,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::panic)]
     fn an_exchange_s_debug_shows_no_key() {
         let client = client();
         let input = valid_input("init_payment", &client);
