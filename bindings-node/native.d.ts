@@ -24,10 +24,10 @@ export declare class NativeClient {
    */
   begin(operation: string, payloadJson: string): number | CallOutcome
   /**
-   * Where `begin`'s calls connect: `{ origin, host, port, connect_timeout_ms, timeout_ms }`
+   * Where `begin`'s calls connect: `{ host, port, connect_timeout_ms, timeout_ms }`
    * (the same for every operation: they share `base_url`).
    */
-  get target(): { origin: string; host: string; port: number; connect_timeout_ms: number; timeout_ms: number }
+  get target(): { host: string; port: number; connect_timeout_ms: number; timeout_ms: number }
   /**
    * A new connection's state for call `id`, or the step (JSON text) after failing to set
    * it up.

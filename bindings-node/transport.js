@@ -18,6 +18,9 @@ const net = require('node:net');
 const IDLE_MS = 60_000;
 // Connections kept; more in flight at once are closed when done.
 const MAX_IDLE = 256;
+// Node's timers take at most 2^31 - 1 ms (24.8 days) and fire at once beyond: longer timeouts,
+// which the core accepts, are that long.
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A native call that threw (a bug: a panic caught at the boundary) as an `internal` outcome. */
 function internal(e) {
@@ -54,7 +57,7 @@ class Connection {
     // The attempt's deadline: one timer per connection, re-armed by each attempt with
     // `refresh()` rather than created and cleared per call. It may fire while the connection is
     // idle, and then does nothing; it never holds the process (a running attempt's socket does).
-    this.deadline = setTimeout(() => this.attempt?.deadline(), timeoutMs);
+    this.deadline = setTimeout(() => this.attempt?.deadline(), Math.min(timeoutMs, MAX_TIMER_MS));
     this.deadline.unref();
   }
 }
@@ -205,6 +208,17 @@ class Transport {
   /** Starts an attempt of call `id`. */
   attempt(id, resolve) {
     const attempt = new Attempt(this, id, resolve);
+    // Also run from a retry's timer, where a throw would end the process: a bug settles the
+    // call as `internal` instead.
+    try {
+      this.#start(attempt);
+    } catch (e) {
+      attempt.finish(internal(e));
+    }
+  }
+
+  #start(attempt) {
+    const { id } = attempt;
     const kept = this.#take();
     if (kept !== null) {
       attempt.conn = kept;
@@ -227,7 +241,7 @@ class Transport {
     attempt.conn = conn;
     conn.attempt = attempt;
     this.#watch(conn);
-    attempt.connectTimer = setTimeout(() => attempt.fail('connect_timeout'), connectMs);
+    attempt.connectTimer = setTimeout(() => attempt.fail('connect_timeout'), Math.min(connectMs, MAX_TIMER_MS));
     socket.once('connect', () => attempt.connected());
   }
 

@@ -157,16 +157,15 @@ impl NativeClient {
         }
     }
 
-    /// Where `begin`'s calls connect: `{ origin, host, port, connect_timeout_ms, timeout_ms }`
+    /// Where `begin`'s calls connect: `{ host, port, connect_timeout_ms, timeout_ms }`
     /// (the same for every operation: they share `base_url`).
     #[napi(
         getter,
-        ts_return_type = "{ origin: string; host: string; port: number; connect_timeout_ms: number; timeout_ms: number }"
+        ts_return_type = "{ host: string; port: number; connect_timeout_ms: number; timeout_ms: number }"
     )]
     pub fn target(&self) -> Value {
         let target = bridge::Target::of(&self.inner);
         serde_json::json!({
-            "origin": target.origin,
             "host": target.host,
             "port": target.port,
             "connect_timeout_ms": target.connect_timeout.as_millis() as u64,

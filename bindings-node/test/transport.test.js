@@ -154,3 +154,10 @@ test('a panic on the loop transport is an internal error, and the client still w
   assert.equal(after.error.field, 'transaction_id');
   assert.ok(CinetPayError);
 });
+
+test("timeouts beyond Node's timer range (2^31 ms) are long, not instant", async () => {
+  for (const option of ['timeoutMs', 'connectTimeoutMs']) {
+    const c = new Client({ apiKey: API_KEY, siteId: SITE_ID, baseUrl: emu.url, [option]: 2 ** 31 });
+    assert.ok((await c.initPayment(payload())).payment_url, option);
+  }
+});

@@ -28,11 +28,10 @@ use crate::notification::NotificationForm;
 use crate::outcome::{Expected, NotificationOutcome};
 use crate::response::{decode_check_response, decode_payment_response};
 
-/// Where a client's calls connect: every operation shares `base_url`, so one origin.
+/// Where a client's calls connect: every operation shares `base_url`, so a kept connection can
+/// carry any of them.
 #[derive(Debug, Clone)]
 pub struct Target {
-    /// `scheme://host:port`: a kept connection must have it to carry a call.
-    pub origin: String,
     /// The host to connect to (an IPv6 address without its brackets).
     pub host: String,
     /// The port to connect to.
@@ -50,7 +49,6 @@ impl Target {
         let host = bare_host(url).to_owned();
         let port = url.port_or_known_default().unwrap_or(443);
         Target {
-            origin: format!("{}://{host}:{port}", url.scheme()),
             host,
             port,
             connect_timeout: client.config().connect_timeout,
@@ -72,7 +70,8 @@ fn bare_host(url: &url::Url) -> &str {
 pub enum Step {
     /// The call is over: its result as the bridge returns it, or its error.
     Done(Result<Value>),
-    /// Wait this long, then make another attempt (on a new connection).
+    /// Wait this long, then make another attempt (on a kept connection if the last answer left
+    /// one, else a new one).
     Retry(Duration),
 }
 
@@ -124,11 +123,6 @@ impl Exchange {
     /// The bytes of the request, the same for every attempt.
     pub fn request(&self) -> &[u8] {
         &self.request
-    }
-
-    /// Where this call connects.
-    pub fn target(&self) -> Target {
-        Target::of(&self.client)
     }
 
     /// The state of a new connection for this call's origin (rustls set up for `https`).
@@ -255,12 +249,22 @@ impl Wire {
         bytes: &[u8],
         eof: bool,
     ) -> std::result::Result<Option<(Answer, bool)>, Failure> {
-        let mut closed = eof;
+        // The end of the answer's stream: TCP's end for plain HTTP; for TLS, only close_notify,
+        // since anyone on the path can forge a TCP FIN (a close-delimited body cut short would
+        // otherwise pass for complete).
+        let mut closed = eof && self.tls.is_none();
         if let Some(tls) = &mut self.tls {
             let mut input = bytes;
             while !input.is_empty() {
-                tls.read_tls(&mut input)
+                let read = tls
+                    .read_tls(&mut input)
                     .map_err(|e| Failure::Broken(e.to_string()))?;
+                if read == 0 {
+                    // After close_notify rustls reads nothing more: what follows is ignored
+                    // (it is not authenticated), rather than looped on.
+                    closed = true;
+                    break;
+                }
                 let handshaking = tls.is_handshaking();
                 tls.process_new_packets().map_err(|e| {
                     if handshaking {
@@ -280,7 +284,7 @@ impl Wire {
                         }
                         Ok(n) => match &mut self.reader {
                             Some(reader) => reader.push(&plain[..n]),
-                            None => return Err(stray()),
+                            None => return Err(early()),
                         },
                         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
                         Err(e) => return Err(Failure::Broken(e.to_string())),
@@ -290,13 +294,24 @@ impl Wire {
         } else if !bytes.is_empty() {
             match &mut self.reader {
                 Some(reader) => reader.push(bytes),
-                None => return Err(stray()),
+                None => return Err(early()),
             }
         }
         let Some(reader) = &mut self.reader else {
             return Ok(None);
         };
-        let done = reader.poll(closed)?;
+        let done = match reader.poll(closed)? {
+            // A connection the server has closed carries nothing more.
+            Some((answer, keep)) => Some((answer, keep && !closed && !eof)),
+            None if eof => {
+                return Err(Failure::Broken(
+                    "the server closed the connection without TLS close_notify before the \
+                     answer was complete"
+                        .into(),
+                ));
+            }
+            None => None,
+        };
         if done.is_some() {
             self.reader = None;
         }
@@ -304,7 +319,246 @@ impl Wire {
     }
 }
 
-/// Bytes when no answer was awaited: the connection is out of step.
-fn stray() -> Failure {
-    Failure::Broken("the server sent bytes when no answer was awaited".into())
+/// Bytes before any request was sent (a host discards an idle connection that hears anything
+/// without asking): nothing was sent on this connection, so it counts as a failure to connect.
+fn early() -> Failure {
+    Failure::Connect("the server sent data before the request".into())
+}
+
+#[cfg(test)]
+mod tests {
+    //! The TLS side of a [`Wire`], against an in-memory rustls server with the emulator's test
+    //! certificates: what a hostile or careless server can make a host's event loop do.
+    #![allow(clippy::panic)]
+
+    use std::sync::mpsc;
+
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
+    use super::*;
+    use crate::bridge::{Start, prepare};
+    use crate::{ClientConfig, ErrorCode};
+
+    struct Server {
+        tls: rustls::ServerConnection,
+    }
+
+    impl Server {
+        fn new(dir: &std::path::Path, half_rtt: bool) -> Server {
+            let certs = CertificateDer::pem_file_iter(dir.join("good.pem"))
+                .expect("pem")
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .expect("certs");
+            let key = PrivateKeyDer::from_pem_file(dir.join("good.key")).expect("key");
+            let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
+                rustls::crypto::ring::default_provider(),
+            ))
+            .with_safe_default_protocol_versions()
+            .expect("versions")
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .expect("config");
+            config.send_half_rtt_data = half_rtt;
+            Server {
+                tls: rustls::ServerConnection::new(Arc::new(config)).expect("server"),
+            }
+        }
+
+        fn take(&mut self, bytes: &[u8]) {
+            let mut input = bytes;
+            while !input.is_empty() {
+                self.tls.read_tls(&mut input).expect("read");
+                self.tls.process_new_packets().expect("process");
+            }
+        }
+
+        fn records(&mut self) -> Vec<u8> {
+            let mut out = Vec::new();
+            while self.tls.wants_write() {
+                self.tls.write_tls(&mut out).expect("write");
+            }
+            out
+        }
+    }
+
+    /// A client trusting the test authority, an init_payment exchange and its wire, the
+    /// handshake not started.
+    fn setup(half_rtt: bool) -> (tempdir::Dir, Server, Exchange, Wire) {
+        let dir = tempdir::Dir::new();
+        cinetpay_emulator::tls::write_test_certificates(dir.path()).expect("certificates");
+        let ca = std::fs::read_to_string(dir.path().join("ca.pem")).expect("ca");
+        let client = Client::new(
+            ClientConfig::new("k-0000000000", "1")
+                .base_url("https://127.0.0.1:1")
+                .ca_certificates(ca)
+                .max_retries(0),
+        )
+        .expect("client");
+        let input = serde_json::json!({"transaction_id": "T-1", "amount": 100, "currency": "XOF",
+            "description": "d", "notify_url": "https://a.example/n", "return_url": "https://a.example/r"});
+        let Start::Exchange(exchange) = prepare(&client, "init_payment", &input)
+            .expect("prepare")
+            .start(&client)
+        else {
+            unreachable!("init_payment goes over the network")
+        };
+        let wire = exchange.wire().expect("wire");
+        let server = Server::new(dir.path(), half_rtt);
+        (dir, server, *exchange, wire)
+    }
+
+    /// Runs the handshake and sends the request; the server has read it.
+    fn connected() -> (tempdir::Dir, Server, Exchange, Wire) {
+        let (dir, mut server, mut exchange, mut wire) = setup(false);
+        let mut to_server = wire.outgoing();
+        while !wire.ready() {
+            server.take(&to_server);
+            let back = server.records();
+            assert!(exchange.receive(&mut wire, &back, false).is_none());
+            to_server = wire.outgoing();
+        }
+        let Ok(Outgoing::Records(request)) = wire.send(exchange.request()) else {
+            unreachable!("a TLS wire sends records")
+        };
+        to_server.extend_from_slice(&request);
+        server.take(&to_server);
+        let mut got = Vec::new();
+        let _ = server.tls.reader().read_to_end(&mut got);
+        assert!(got.starts_with(b"POST /v2/payment HTTP/1.1\r\n"));
+        (dir, server, exchange, wire)
+    }
+
+    const CREATED: &str = r#"{"code":"201","message":"CREATED","description":"ok","data":{"payment_token":"tok","payment_url":"https://checkout.example/p"},"api_response_id":"1.1"}"#;
+
+    fn created() -> String {
+        format!(
+            "HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n{CREATED}",
+            CREATED.len()
+        )
+    }
+
+    #[test]
+    fn a_call_over_tls_keeps_its_connection() {
+        let (_dir, mut server, mut exchange, mut wire) = connected();
+        server
+            .tls
+            .writer()
+            .write_all(created().as_bytes())
+            .expect("write");
+        let records = server.records();
+        match exchange.receive(&mut wire, &records, false) {
+            Some((Step::Done(Ok(link)), true)) => assert_eq!(link["payment_token"], "tok"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn bytes_after_close_notify_are_ignored_not_looped_on() {
+        let (_dir, mut server, mut exchange, mut wire) = connected();
+        server
+            .tls
+            .writer()
+            .write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n<html>")
+            .expect("write");
+        server.tls.send_close_notify();
+        let mut records = server.records();
+        // More than rustls takes in one read_tls, after the alert.
+        records.extend_from_slice(&[0x41; 20_000]);
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let step = exchange.receive(&mut wire, &records, false);
+            let _ = tx.send(format!("{step:?}"));
+        });
+        let step = rx
+            .recv_timeout(Duration::from_secs(5))
+            .expect("receive returned");
+        assert!(step.contains("ServerError"), "{step}");
+        assert!(
+            step.ends_with("false))"),
+            "a closed connection is not kept: {step}"
+        );
+    }
+
+    #[test]
+    fn a_length_framed_answer_then_close_notify_is_not_kept() {
+        let (_dir, mut server, mut exchange, mut wire) = connected();
+        server
+            .tls
+            .writer()
+            .write_all(created().as_bytes())
+            .expect("write");
+        server.tls.send_close_notify();
+        let records = server.records();
+        assert!(matches!(
+            exchange.receive(&mut wire, &records, false),
+            Some((Step::Done(Ok(_)), false))
+        ));
+    }
+
+    #[test]
+    fn a_tcp_close_without_close_notify_does_not_end_a_close_delimited_answer() {
+        let (_dir, mut server, mut exchange, mut wire) = connected();
+        server
+            .tls
+            .writer()
+            .write_all(b"HTTP/1.1 200 OK\r\n\r\n{\"code\":\"201\"")
+            .expect("write");
+        let records = server.records();
+        assert!(exchange.receive(&mut wire, &records, false).is_none());
+        // A forged or cut TCP end, no alert: the body is not taken as complete.
+        match exchange.receive(&mut wire, &[], true) {
+            Some((Step::Done(Err(e)), false)) => {
+                assert_eq!(e.code(), ErrorCode::Network, "{e}");
+                assert_eq!(e.request_sent(), Some(true));
+                assert!(e.message().contains("close_notify"), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn data_before_the_request_counts_as_nothing_sent() {
+        let (_dir, mut server, mut exchange, mut wire) = setup(true);
+        server.take(&wire.outgoing());
+        // 0.5-RTT: the server writes before the client could send anything.
+        server
+            .tls
+            .writer()
+            .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
+            .expect("write");
+        let flight = server.records();
+        match exchange.receive(&mut wire, &flight, false) {
+            Some((Step::Done(Err(e)), false)) => {
+                assert_eq!(e.code(), ErrorCode::Network, "{e}");
+                assert_eq!(e.request_sent(), Some(false), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// A directory removed when dropped.
+    mod tempdir {
+        pub struct Dir(std::path::PathBuf);
+
+        impl Dir {
+            pub fn new() -> Dir {
+                static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+                let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let path =
+                    std::env::temp_dir().join(format!("cinetpay-wire-{}-{n}", std::process::id()));
+                Dir(path)
+            }
+
+            pub fn path(&self) -> &std::path::Path {
+                &self.0
+            }
+        }
+
+        impl Drop for Dir {
+            fn drop(&mut self) {
+                let _ = std::fs::remove_dir_all(&self.0);
+            }
+        }
+    }
 }

@@ -44,6 +44,8 @@ pub struct Answer {
 const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// The longest chunk size line accepted.
 const MAX_CHUNK_LINE: usize = 1024;
+/// The most trailer bytes accepted after the last chunk.
+const MAX_TRAILER_BYTES: usize = MAX_HEAD_BYTES;
 
 /// The bytes of a JSON `POST` of `body` to `url`.
 pub(crate) fn request_bytes(url: &Url, user_agent: &str, body: &[u8]) -> Vec<u8> {
@@ -81,9 +83,12 @@ struct Head {
 pub(crate) struct AnswerReader {
     buf: Vec<u8>,
     head: Option<Head>,
-    /// Chunked bodies: the chunks decoded so far, and where the next size line starts in `buf`.
+    /// Chunked bodies: the chunks decoded so far, and where the next size line (or, after the
+    /// last chunk, the next trailer line) starts in `buf`.
     body: Vec<u8>,
     next: usize,
+    /// Where the trailers start in `buf`, once the last chunk has been read.
+    trailers: Option<usize>,
 }
 
 impl AnswerReader {
@@ -115,10 +120,10 @@ impl AnswerReader {
         // Each framing gives the body and whether the connection is still in step: a body longer
         // than announced, bytes after a chunked body, or a close-delimited body end its use.
         let (body, in_step) = if no_body {
-            (Vec::new(), true)
+            (Vec::new(), !eof)
         } else if head.chunked {
             match self.read_chunks(head.status)? {
-                Some(leftover) => (std::mem::take(&mut self.body), !leftover),
+                Some(leftover) => (std::mem::take(&mut self.body), !leftover && !eof),
                 None if eof => return Err(closed()),
                 None => return Ok(None),
             }
@@ -130,7 +135,8 @@ impl AnswerReader {
             if rest.len() < length {
                 return if eof { Err(closed()) } else { Ok(None) };
             }
-            (rest[..length].to_vec(), rest.len() == length)
+            // A server that has closed its side keeps nothing for another request.
+            (rest[..length].to_vec(), rest.len() == length && !eof)
         } else {
             // Delimited by the server closing the connection.
             if rest.len() > MAX_RESPONSE_BYTES {
@@ -187,37 +193,48 @@ impl AnswerReader {
     }
 
     /// Decodes the chunks that have fully arrived. `Some(leftover)` once the last chunk and the
-    /// trailers are in, `leftover` saying whether bytes followed them.
+    /// trailers are in, `leftover` saying whether bytes followed them. Each byte is scanned once
+    /// however the answer is cut into reads, and every part is capped: this runs on a host's
+    /// event loop.
     fn read_chunks(&mut self, status: u16) -> Result<Option<bool>, Failure> {
         loop {
             let rest = &self.buf[self.next..];
             let Some(line_end) = rest.windows(2).position(|w| w == b"\r\n") else {
-                if rest.len() > MAX_CHUNK_LINE {
-                    return Err(Failure::Broken("a chunk size line is too long".into()));
-                }
-                return Ok(None);
+                return match self.trailers {
+                    Some(start) if self.buf.len() - start > MAX_TRAILER_BYTES => {
+                        Err(Failure::Broken("the answer's trailers are too long".into()))
+                    }
+                    None if rest.len() > MAX_CHUNK_LINE => {
+                        Err(Failure::Broken("a chunk size line is too long".into()))
+                    }
+                    _ => Ok(None),
+                };
             };
+            if let Some(start) = self.trailers {
+                // A trailer line, or the empty line that ends the answer.
+                if line_end == 0 {
+                    return Ok(Some(rest.len() > 2));
+                }
+                self.next += line_end + 2;
+                if self.next - start > MAX_TRAILER_BYTES {
+                    return Err(Failure::Broken("the answer's trailers are too long".into()));
+                }
+                continue;
+            }
             let line = std::str::from_utf8(&rest[..line_end]).unwrap_or("");
             let size_text = line.split(';').next().unwrap_or("").trim();
             let size = usize::from_str_radix(size_text, 16)
                 .map_err(|_| Failure::Broken(format!("a bad chunk size {size_text:?}")))?;
-            let data = &rest[line_end + 2..];
             if size == 0 {
-                // Trailers, then the empty line.
-                let mut trailers = data;
-                loop {
-                    if trailers.starts_with(b"\r\n") {
-                        return Ok(Some(trailers.len() > 2));
-                    }
-                    match trailers.windows(2).position(|w| w == b"\r\n") {
-                        Some(i) => trailers = &trailers[i + 2..],
-                        None => return Ok(None),
-                    }
-                }
+                self.next += line_end + 2;
+                self.trailers = Some(self.next);
+                continue;
             }
-            if self.body.len() + size > MAX_RESPONSE_BYTES {
+            // Checked before adding: a huge size must not overflow.
+            if size > MAX_RESPONSE_BYTES - self.body.len() {
                 return Err(Failure::TooLarge(status));
             }
+            let data = &rest[line_end + 2..];
             if data.len() < size + 2 {
                 return Ok(None);
             }
@@ -311,6 +328,37 @@ mod tests {
             ),
             Err(Failure::Broken(_))
         ));
+    }
+
+    #[test]
+    fn trailers_are_capped_and_chunk_sizes_cannot_overflow() {
+        let mut endless = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n0\r\n".to_vec();
+        let mut reader = AnswerReader::default();
+        reader.push(&endless);
+        let mut result = reader.poll(false);
+        // One trailer line per read, as a slow server would send them: never an answer.
+        for _ in 0..10_000 {
+            if result.is_err() {
+                break;
+            }
+            assert_eq!(result, Ok(None));
+            reader.push(b"x-trailer: 0123456789\r\n");
+            result = reader.poll(false);
+        }
+        assert!(matches!(result, Err(Failure::Broken(m)) if m.contains("trailers")));
+        endless.clear();
+        let overflow =
+            b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n1\r\nx\r\nffffffffffffffff\r\n";
+        assert_eq!(read(&[overflow], false), Err(Failure::TooLarge(200)));
+    }
+
+    #[test]
+    fn an_answer_complete_at_the_server_s_close_keeps_nothing() {
+        let whole: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}";
+        let mut reader = AnswerReader::default();
+        reader.push(whole);
+        let (answer, keep) = reader.poll(true).expect("ok").expect("complete");
+        assert_eq!((answer.body.as_slice(), keep), (&b"{}"[..], false));
     }
 
     #[test]
