@@ -373,6 +373,11 @@ mod tests {
             }
         }
 
+        /// Writes the answer's plaintext.
+        fn write(&mut self, plaintext: &[u8]) {
+            self.tls.writer().write_all(plaintext).expect("write");
+        }
+
         fn records(&mut self) -> Vec<u8> {
             let mut out = Vec::new();
             while self.tls.wants_write() {
@@ -441,11 +446,7 @@ mod tests {
     #[test]
     fn a_call_over_tls_keeps_its_connection() {
         let (_dir, mut server, mut exchange, mut wire) = connected();
-        server
-            .tls
-            .writer()
-            .write_all(created().as_bytes())
-            .expect("write");
+        server.write(created().as_bytes());
         let records = server.records();
         match exchange.receive(&mut wire, &records, false) {
             Some((Step::Done(Ok(link)), true)) => assert_eq!(link["payment_token"], "tok"),
@@ -456,11 +457,7 @@ mod tests {
     #[test]
     fn bytes_after_close_notify_are_ignored_not_looped_on() {
         let (_dir, mut server, mut exchange, mut wire) = connected();
-        server
-            .tls
-            .writer()
-            .write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n<html>")
-            .expect("write");
+        server.write(b"HTTP/1.1 502 Bad Gateway\r\n\r\n<html>");
         server.tls.send_close_notify();
         let mut records = server.records();
         // More than rustls takes in one read_tls, after the alert.
@@ -483,11 +480,7 @@ mod tests {
     #[test]
     fn a_length_framed_answer_then_close_notify_is_not_kept() {
         let (_dir, mut server, mut exchange, mut wire) = connected();
-        server
-            .tls
-            .writer()
-            .write_all(created().as_bytes())
-            .expect("write");
+        server.write(created().as_bytes());
         server.tls.send_close_notify();
         let records = server.records();
         assert!(matches!(
@@ -499,11 +492,7 @@ mod tests {
     #[test]
     fn a_tcp_close_without_close_notify_does_not_end_a_close_delimited_answer() {
         let (_dir, mut server, mut exchange, mut wire) = connected();
-        server
-            .tls
-            .writer()
-            .write_all(b"HTTP/1.1 200 OK\r\n\r\n{\"code\":\"201\"")
-            .expect("write");
+        server.write(b"HTTP/1.1 200 OK\r\n\r\n{\"code\":\"201\"");
         let records = server.records();
         assert!(exchange.receive(&mut wire, &records, false).is_none());
         // A forged or cut TCP end, no alert: the body is not taken as complete.
@@ -522,11 +511,7 @@ mod tests {
         let (_dir, mut server, mut exchange, mut wire) = setup(true);
         server.take(&wire.outgoing());
         // 0.5-RTT: the server writes before the client could send anything.
-        server
-            .tls
-            .writer()
-            .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
-            .expect("write");
+        server.write(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n");
         let flight = server.records();
         match exchange.receive(&mut wire, &flight, false) {
             Some((Step::Done(Err(e)), false)) => {
