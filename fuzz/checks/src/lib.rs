@@ -15,6 +15,7 @@ pub mod notification;
 pub mod response;
 pub mod seeds;
 pub mod validation;
+pub mod wire;
 
 /// A target: the name of its corpus folder (`fuzz/corpus/<name>/`) and its `run`.
 pub type Target = (&'static str, fn(&[u8]));
@@ -25,6 +26,7 @@ pub const TARGETS: &[Target] = &[
     ("notification", notification::run),
     ("validation", validation::run),
     ("emulator", emulator::run),
+    ("wire", wire::run),
 ];
 
 /// The target named `name`.

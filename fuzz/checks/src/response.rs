@@ -25,7 +25,7 @@ use serde_json::{Value, json};
 use crate::text;
 
 /// The codes a decoder may return.
-const RESPONSE_CODES: &[&str] = &[
+pub(crate) const RESPONSE_CODES: &[&str] = &[
     "minimum_required_field",
     "currency_not_allowed",
     "auth_not_found",

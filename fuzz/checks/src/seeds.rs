@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
-use crate::{emulator, notification, response, validation};
+use crate::{emulator, notification, response, validation, wire};
 
 /// `tests/fixtures/` of this repository.
 pub fn fixtures_dir() -> PathBuf {
@@ -395,5 +395,10 @@ pub fn all() -> Vec<(&'static str, String, Vec<u8>)> {
         "faults-clear".into(),
         emulator::input(7, 1, b""),
     );
+    // wire: the docs' answer framed each way the SDK reads (not from fixtures: framing is the
+    // transport's, the fixtures hold bodies).
+    for (name, data) in wire::seeds() {
+        add("wire", name, data);
+    }
     out
 }
