@@ -8,10 +8,11 @@
 //! Properties:
 //! - nothing panics, and a read never loops (each call returns);
 //! - the outcome is the same however the bytes are cut into reads: the same result or error
-//!   (as JSON), and the same answer to whether the connection may be kept;
+//!   (as JSON); a connection kept when the answer was read whole is kept when read in pieces
+//!   (in pieces the answer may end before bytes after it arrive, which read whole end its use);
 //! - a created payment has a non-empty token and URL;
 //! - every error says the request was sent (it was), and is one an answer can cause;
-//! - a connection is kept only when the server did not close it.
+//! - a connection is never kept when the answer ended with the server's close.
 
 use cinetpay::bridge::{self, Start, Step};
 use cinetpay::{Client, ClientConfig};
@@ -31,7 +32,8 @@ fn client() -> Client {
 }
 
 /// What one feeding of `answer` ends in: the outcome as JSON and whether the connection is kept;
-/// `None` when the answer never completed (no close, and incomplete).
+/// `None` when the answer never completed (no close, and incomplete). Asserts that an answer
+/// that ended only with the server's close never keeps the connection.
 fn outcome(client: &Client, answer: &[u8], cuts: &[usize], close: bool) -> Option<(Value, bool)> {
     let input = serde_json::json!({"transaction_id": "FUZZ-1", "amount": 100, "currency": "XOF",
         "description": "fuzz", "notify_url": "https://shop.example/n",
@@ -54,7 +56,11 @@ fn outcome(client: &Client, answer: &[u8], cuts: &[usize], close: bool) -> Optio
         from = to;
     }
     if done.is_none() && close {
-        done = Some(exchange.receive(&mut wire, &[], true).expect("an end settles the answer"));
+        let (step, keep) = exchange
+            .receive(&mut wire, &[], true)
+            .expect("an end settles the answer");
+        assert!(!keep, "kept a connection the server closed");
+        done = Some((step, keep));
     }
     let (step, keep) = done?;
     let Step::Done(result) = step else {
@@ -105,21 +111,17 @@ pub fn run(data: &[u8]) {
     let client = client();
     let whole = outcome(&client, answer, &[], close);
     let cut = outcome(&client, answer, &cuts(seed, answer.len()), close);
-    assert_eq!(whole, cut, "the outcome depends on how the answer was cut into reads");
-    if let Some((_, keep)) = whole {
-        assert!(!(keep && close && whole_needs_close(answer)), "kept a closed connection");
+    assert_eq!(
+        whole.as_ref().map(|(result, _)| result),
+        cut.as_ref().map(|(result, _)| result),
+        "the result depends on how the answer was cut into reads"
+    );
+    if let (Some((_, whole_keeps)), Some((_, cut_keeps))) = (&whole, &cut) {
+        // Read in pieces, an answer ends before the bytes after it arrive, which then make the
+        // idle connection unusable (Node discards it, the blocking path peeks before reuse); read
+        // whole, they are seen at once. Apart from that, the same answer.
+        assert!(!whole_keeps || *cut_keeps, "kept only when read whole");
     }
-}
-
-/// Whether the answer can only have ended because the server closed (no length, not chunked):
-/// such a connection is never kept.
-fn whole_needs_close(answer: &[u8]) -> bool {
-    let head_end = answer
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or(answer.len());
-    let head = String::from_utf8_lossy(&answer[..head_end]).to_ascii_lowercase();
-    !head.contains("content-length") && !head.contains("chunked")
 }
 
 /// Seeds: the documented answer framed every way the SDK reads, and pages it classifies.
