@@ -265,17 +265,12 @@ class Client {
    */
   async #call(operation, payload) {
     let outcome = this.#start(operation, payload, this.#transport !== null && this.#inFlight < LOOP_IN_FLIGHT);
-    if (typeof outcome === 'number') {
+    // A call id runs on this thread's sockets (the transport never rejects); a promise is the
+    // runtime's. Either way the call counts as in flight until it settles.
+    if (typeof outcome === 'number' || outcome instanceof Promise) {
       this.#inFlight += 1;
       try {
-        outcome = await this.#transport.run(outcome);
-      } finally {
-        this.#inFlight -= 1;
-      }
-    } else if (outcome instanceof Promise) {
-      this.#inFlight += 1;
-      try {
-        outcome = await outcome;
+        outcome = await (typeof outcome === 'number' ? this.#transport.run(outcome) : outcome);
       } catch (e) {
         throw fromNative(e);
       } finally {

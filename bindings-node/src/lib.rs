@@ -77,6 +77,14 @@ impl NativeClient {
             .map_err(|e| to_napi(&e))
     }
 
+    /// Parses the payload `index.js` turned into JSON text and applies every local rule: the
+    /// first step of both transports (`call` and `begin`), on the JavaScript thread.
+    fn prepare(&self, operation: &str, payload_json: &str) -> cinetpay::Result<bridge::Prepared> {
+        let input = serde_json::from_str::<Value>(payload_json)
+            .map_err(|e| CoreError::validation("request", format!("is not a JSON object ({e})")))?;
+        bridge::prepare(&self.inner, operation, &input)
+    }
+
     /// Calls `operation` (one of `operations()`) with a JSON object. Returns
     /// `{ ok: true, value }` through a promise, or `{ ok: false, error }` with the core's error
     /// object; a request refused by a local rule gets that answer at once, with no promise.
@@ -93,10 +101,7 @@ impl NativeClient {
         operation: String,
         payload_json: String,
     ) -> Result<Either<PromiseRaw<'env, Value>, Value>> {
-        let prepared = serde_json::from_str::<Value>(&payload_json)
-            .map_err(|e| CoreError::validation("request", format!("is not a JSON object ({e})")))
-            .and_then(|input| bridge::prepare(&self.inner, &operation, &input));
-        let prepared = match prepared {
+        let prepared = match self.prepare(&operation, &payload_json) {
             Ok(p) => p,
             Err(e) => return Ok(Either::B(outcome(Err(e)))),
         };
@@ -140,10 +145,7 @@ impl NativeClient {
     }
 
     fn start(&mut self, operation: &str, payload_json: &str) -> Either<u32, Value> {
-        let prepared = serde_json::from_str::<Value>(payload_json)
-            .map_err(|e| CoreError::validation("request", format!("is not a JSON object ({e})")))
-            .and_then(|input| bridge::prepare(&self.inner, operation, &input));
-        match prepared {
+        match self.prepare(operation, payload_json) {
             Err(e) => Either::B(outcome(Err(e))),
             Ok(prepared) => match prepared.start(&self.inner) {
                 bridge::Start::Ready(value) => Either::B(outcome(Ok(value))),
@@ -177,11 +179,11 @@ impl NativeClient {
     /// it up.
     #[napi(catch_unwind)]
     pub fn wire(&mut self, id: u32) -> Either<NativeWire, String> {
-        let (step, _) = match self.calls.get_mut(&id) {
-            None => (unknown_call(id), false),
+        let step = match self.calls.get_mut(&id) {
+            None => unknown_call(id),
             Some(call) => match call.wire() {
                 Ok(inner) => return Either::A(NativeWire { inner }),
-                Err(failure) => (call.failed(failure), false),
+                Err(failure) => call.failed(failure),
             },
         };
         Either::B(self.step(id, step, false))

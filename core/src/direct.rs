@@ -154,7 +154,7 @@ fn connect(target: &Target<'_>, deadline: Instant) -> Result<Connection, Failure
             .filter(|d| !d.is_zero())
     };
     // `[::1]` is a host to the URL and an address to the resolver without its brackets.
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let bare = crate::framing::bare_host(url);
     let addrs = (bare, port)
         .to_socket_addrs()
         .map_err(|e| Failure::Connect(format!("cannot resolve {host}: {e}")))?;

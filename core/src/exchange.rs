@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use crate::client::{Client, Outbound};
 use crate::error::Result;
-use crate::framing::{Answer, AnswerReader, Failure};
+use crate::framing::{Answer, AnswerReader, Failure, bare_host};
 use crate::notification::NotificationForm;
 use crate::outcome::{Expected, NotificationOutcome};
 use crate::response::{decode_check_response, decode_payment_response};
@@ -55,14 +55,6 @@ impl Target {
             timeout: client.config().timeout,
         }
     }
-}
-
-/// `url`'s host as a resolver takes it: `[::1]` without its brackets.
-fn bare_host(url: &url::Url) -> &str {
-    url.host_str()
-        .unwrap_or("")
-        .trim_start_matches('[')
-        .trim_end_matches(']')
 }
 
 /// What an exchange does after an attempt.

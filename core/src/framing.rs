@@ -47,6 +47,14 @@ const MAX_CHUNK_LINE: usize = 1024;
 /// The most trailer bytes accepted after the last chunk.
 const MAX_TRAILER_BYTES: usize = MAX_HEAD_BYTES;
 
+/// `url`'s host as a resolver and a TLS server name take it: `[::1]` without its brackets.
+pub(crate) fn bare_host(url: &Url) -> &str {
+    url.host_str()
+        .unwrap_or("")
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+}
+
 /// The bytes of a JSON `POST` of `body` to `url`.
 pub(crate) fn request_bytes(url: &Url, user_agent: &str, body: &[u8]) -> Vec<u8> {
     let path = match url.query() {
