@@ -5,8 +5,8 @@
 //! must be released with `cinetpay_string_free`; clients with `cinetpay_client_free`.
 //!
 //! A `CinetPayClient` may be used from several threads at once: each thread's calls run on that
-//! thread's own runtime and connections (`cinetpay::blocking`), and each call blocks only its
-//! own thread.
+//! thread with its own connection (`cinetpay::bridge::call_blocking`), and each call blocks only
+//! its own thread.
 // The C ABI is made of raw pointers and exported symbols: unsafe code is the point of this crate.
 #![allow(unsafe_code)]
 

@@ -162,8 +162,8 @@ fn input_from(payload: &Bound<'_, PyDict>) -> PyResult<Value> {
 }
 
 /// The native client: the core's client, driven through the bridge, blocking or for asyncio.
-/// Blocking calls run on the calling thread's own runtime (`cinetpay::blocking`); asyncio calls
-/// on the core's shared runtime.
+/// Blocking calls run on the calling thread, on its own connection (`bridge::call_blocking`);
+/// asyncio calls on the core's shared runtime.
 #[pyclass(module = "cinetpay._cinetpay", frozen)]
 struct NativeClient {
     inner: cinetpay::Client,
@@ -234,7 +234,7 @@ fn error_codes() -> Vec<&'static str> {
 #[pymodule]
 fn _cinetpay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // The asyncio client's runtime, built now so that a failure shows at import. Blocking calls
-    // run on each calling thread's own runtime (`cinetpay::blocking`).
+    // run on the calling thread (`bridge::call_blocking`).
     blocking::runtime().map_err(|e| to_pyerr(&e))?;
     m.add_class::<NativeClient>()?;
     m.add_class::<Completions>()?;

@@ -149,7 +149,7 @@ pub fn run<T: Send + 'static>(fut: impl Future<Output = Result<T>> + Send + 'sta
     rx.recv().unwrap_or_else(|_| Err(panicked()))
 }
 
-fn panicked() -> Error {
+pub(crate) fn panicked() -> Error {
     Error::new(
         ErrorCode::Internal,
         "the request task panicked; please report this bug",
@@ -184,6 +184,12 @@ thread_local! {
 /// Whether the code running now is a blocking call on its thread's own runtime.
 pub(crate) fn on_thread_runtime() -> bool {
     ON_THREAD_RUNTIME.try_with(Cell::get).unwrap_or(false)
+}
+
+/// Whether this thread has built its runtime.
+#[cfg(test)]
+pub(crate) fn thread_runtime_built() -> bool {
+    THREAD_RUNTIME.with(|cell| cell.borrow().0.is_some())
 }
 
 /// Builds this thread's runtime if needed; false when that cannot be done (the thread is

@@ -310,15 +310,20 @@ pub fn needs_runtime(client: &Client) -> bool {
     client.via_proxy()
 }
 
-/// Prepares and sends, on the calling thread (see [`crate::blocking::run`]).
+/// Prepares and sends, on the calling thread: its own socket (see [`Exchange`]), or, when a
+/// proxy is set, reqwest on the thread's runtime (see [`crate::blocking::run`]). A panic is an
+/// `internal` error, never a panic of the caller.
 pub fn call_blocking(client: &Client, operation: &str, input: &Value) -> Result<Value> {
     let prepared = prepare(client, operation, input)?;
-    if let Some(value) = prepared.ready() {
-        // A local operation: no hop to the runtime.
-        return Ok(value.clone());
+    if needs_runtime(client) {
+        let client = client.clone();
+        return crate::blocking::run(async move { prepared.send(&client).await });
     }
-    let client = client.clone();
-    crate::blocking::run(async move { prepared.send(&client).await })
+    let run = std::panic::AssertUnwindSafe(|| match prepared.start(client) {
+        Start::Ready(value) => Ok(value),
+        Start::Exchange(exchange) => exchange.run_blocking(),
+    });
+    std::panic::catch_unwind(run).unwrap_or_else(|_| Err(crate::blocking::panicked()))
 }
 
 /// A created payment as the bridge returns it.
@@ -338,6 +343,85 @@ mod tests {
     fn client() -> Client {
         Client::new(ClientConfig::new("k-0000000000", "1").base_url("http://127.0.0.1:9"))
             .expect("client")
+    }
+
+    /// A server that answers `answers` in turn, each on the connection it is given (one
+    /// connection, kept alive), and counts the requests it read.
+    fn serve(answers: Vec<&'static str>) -> (String, std::thread::JoinHandle<usize>) {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let server = std::thread::spawn(move || {
+            let (mut socket, _) = listener.accept().expect("accept");
+            let mut seen = Vec::new();
+            let mut requests = 0;
+            for answer in answers {
+                // Until the head and the body of the next request are in.
+                loop {
+                    let text = String::from_utf8_lossy(&seen).into_owned();
+                    if let Some(end) = text.find("\r\n\r\n") {
+                        let len: usize = text[..end]
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length: "))
+                            .and_then(|n| n.trim().parse().ok())
+                            .unwrap_or(0);
+                        if seen.len() >= end + 4 + len {
+                            seen.drain(..end + 4 + len);
+                            break;
+                        }
+                    }
+                    let mut buf = [0u8; 4096];
+                    let n = socket.read(&mut buf).expect("read");
+                    assert_ne!(n, 0, "the client closed the connection");
+                    seen.extend_from_slice(&buf[..n]);
+                }
+                requests += 1;
+                let head = format!(
+                    "HTTP/1.1 {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                    if answer.contains("\"201\"") || answer.contains("\"00\"") {
+                        "200 OK"
+                    } else {
+                        "503 Service Unavailable"
+                    },
+                    answer.len()
+                );
+                socket.write_all(head.as_bytes()).expect("write");
+                socket.write_all(answer.as_bytes()).expect("write");
+            }
+            requests
+        });
+        (url, server)
+    }
+
+    #[test]
+    fn blocking_calls_run_on_the_calling_thread_without_a_runtime() {
+        let created = r#"{"code":"201","message":"CREATED","description":"ok","data":{"payment_token":"tok","payment_url":"https://checkout.example/p/tok"},"api_response_id":"1.2"}"#;
+        let busy = r#"{"code":"503","message":"BUSY","description":"try later"}"#;
+        let paid = r#"{"code":"00","message":"SUCCES","data":{"amount":"100","currency":"XOF","status":"ACCEPTED","payment_method":"OM","description":"d","metadata":null,"operator_id":"1","payment_date":"2026-11-28 08:00:00"},"api_response_id":"1.3"}"#;
+        let (url, server) = serve(vec![created, busy, paid]);
+        let caller = std::thread::spawn(move || {
+            let client =
+                Client::new(ClientConfig::new("k-0000000000", "1").base_url(&url)).expect("client");
+            let link = call_blocking(
+                &client,
+                "init_payment",
+                &valid_input("init_payment", &client),
+            )
+            .expect("created");
+            // The retry of an idempotent check (the 503) is slept on this thread too.
+            let status = call_blocking(&client, "check_payment", &json!({"transaction_id": "T-1"}))
+                .expect("checked");
+            (link, status, crate::blocking::thread_runtime_built())
+        });
+        let (link, status, runtime) = caller.join().expect("no panic");
+        assert_eq!(link["payment_token"], "tok");
+        assert_eq!(status["status"], "ACCEPTED", "{status}");
+        assert!(
+            !runtime,
+            "a blocking bridge call built a runtime on its thread"
+        );
+        // Three requests on one kept connection.
+        assert_eq!(server.join().expect("server"), 3);
     }
 
     #[test]

@@ -81,6 +81,10 @@ struct Inner {
     payment_endpoint: Url,
     check_endpoint: Url,
     user_agent: HeaderValue,
+    /// The request heads of the two endpoints up to their `content-length`, built once
+    /// (`crate::framing::request_head`) for the transports that write HTTP themselves.
+    payment_head: Vec<u8>,
+    check_head: Vec<u8>,
 }
 
 impl fmt::Debug for Client {
@@ -109,6 +113,8 @@ impl Client {
         // Built once: reqwest's pools and the blocking path's sockets share it.
         let tls = Arc::new(tls_config(&config)?);
         let http = build_http(&config, &tls, loopback_http)?;
+        let payment_head = crate::framing::request_head(&payment_endpoint, &ua);
+        let check_head = crate::framing::request_head(&check_endpoint, &ua);
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -120,6 +126,8 @@ impl Client {
                 payment_endpoint,
                 check_endpoint,
                 user_agent,
+                payment_head,
+                check_head,
             }),
         })
     }
@@ -399,6 +407,16 @@ impl Client {
         }
     }
 
+    /// The whole HTTP request of `op` with `body`, for the transports that write it themselves.
+    pub(crate) fn request_bytes(&self, op: &Operation, body: &[u8]) -> Vec<u8> {
+        let head = if op.path() == CHECK_PAYMENT.path() {
+            &self.inner.check_head
+        } else {
+            &self.inner.payment_head
+        };
+        crate::framing::request_with(head, body)
+    }
+
     /// The URL of an operation sent over HTTP.
     pub(crate) fn endpoint(&self, op: &Operation) -> &Url {
         if op.path() == CHECK_PAYMENT.path() {
@@ -446,7 +464,7 @@ impl Client {
         loop {
             let result = if crate::blocking::on_thread_runtime() && !inner.via_proxy {
                 // A blocking caller: its own socket, no runtime in between (crate::direct).
-                match self.post_direct(call, &body) {
+                match self.post_direct(call.url, &self.request_bytes(call.op, &body)) {
                     Ok(answer) => decode(answer.status, answer.retry_after, &answer.body),
                     Err(failure) => Err(self.failure_error(failure, call, attempt)),
                 }
@@ -513,15 +531,14 @@ impl Client {
     }
 
     /// One attempt on this thread's kept-alive connection for this client.
-    fn post_direct(
+    pub(crate) fn post_direct(
         &self,
-        call: &Call<'_>,
-        body: &[u8],
+        url: &Url,
+        request: &[u8],
     ) -> std::result::Result<crate::direct::Answer, crate::direct::Failure> {
         let inner = &*self.inner;
         let target = crate::direct::Target {
-            url: call.url,
-            user_agent: inner.user_agent.to_str().unwrap_or(USER_AGENT_PREFIX),
+            url,
             tls: &inner.tls,
             connect_timeout: inner.config.connect_timeout,
             timeout: inner.config.timeout,
@@ -529,7 +546,15 @@ impl Client {
         let me = Arc::as_ptr(&self.inner);
         let kept = THREAD_CONNECTIONS
             .try_with(|cell| {
-                let mut conns = cell.borrow_mut();
+                let (owner_pid, conns) = &mut *cell.borrow_mut();
+                let pid = std::process::id();
+                if *owner_pid != pid {
+                    // A child of `fork()` (multiprocessing, gunicorn --preload): the inherited
+                    // connections are the parent's, which it still uses. Closing the child's
+                    // copies of plain sockets leaves the parent's open; nothing is sent.
+                    conns.clear();
+                    *owner_pid = pid;
+                }
                 // Connections of clients dropped since are closed on this thread's next call.
                 conns.retain(|(owner, _)| owner.strong_count() > 0);
                 conns
@@ -539,10 +564,10 @@ impl Client {
             })
             .ok()
             .flatten();
-        let (result, keep) = crate::direct::post(&target, kept, body);
+        let (result, keep) = crate::direct::post(&target, kept, request);
         if let Some(conn) = keep {
             let _ = THREAD_CONNECTIONS.try_with(|cell| {
-                let mut conns = cell.borrow_mut();
+                let (_, conns) = &mut *cell.borrow_mut();
                 match conns.iter_mut().find(|(owner, _)| owner.as_ptr() == me) {
                     Some((_, slot)) => *slot = Some(conn),
                     None => conns.push((Arc::downgrade(&self.inner), Some(conn))),
@@ -730,9 +755,10 @@ thread_local! {
 
 thread_local! {
     /// The blocking callers' kept-alive connections, one per client used on this thread (see
-    /// [`Client::post_direct`]).
-    static THREAD_CONNECTIONS: std::cell::RefCell<Vec<(std::sync::Weak<Inner>, Option<crate::direct::Connection>)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
+    /// [`Client::post_direct`]), with the process they belong to.
+    #[allow(clippy::type_complexity)]
+    static THREAD_CONNECTIONS: std::cell::RefCell<(u32, Vec<(std::sync::Weak<Inner>, Option<crate::direct::Connection>)>)> =
+        const { std::cell::RefCell::new((0, Vec::new())) };
 }
 
 /// Whether this thread's runtime holds reqwest pools (whose idle connections need a moment to
@@ -746,7 +772,7 @@ pub(crate) fn thread_has_pools() -> bool {
 /// Drops this thread's pools (their runtime is being replaced after a panic).
 pub(crate) fn drop_thread_pools() {
     let _ = THREAD_HTTP.try_with(|cell| cell.borrow_mut().clear());
-    let _ = THREAD_CONNECTIONS.try_with(|cell| cell.borrow_mut().clear());
+    let _ = THREAD_CONNECTIONS.try_with(|cell| cell.borrow_mut().1.clear());
 }
 
 /// Leaves this thread's pools to the parent process after a `fork()`: their sockets are the
@@ -754,7 +780,7 @@ pub(crate) fn drop_thread_pools() {
 pub(crate) fn forget_thread_pools() {
     let _ = THREAD_HTTP.try_with(|cell| std::mem::forget(std::mem::take(&mut *cell.borrow_mut())));
     // Plain sockets: closing the child's copies leaves the parent's connections open.
-    let _ = THREAD_CONNECTIONS.try_with(|cell| cell.borrow_mut().clear());
+    let _ = THREAD_CONNECTIONS.try_with(|cell| cell.borrow_mut().1.clear());
 }
 
 /// An HTTP client with the SDK's settings: bundled roots, the timeouts, no redirects, and no

@@ -4,7 +4,9 @@
 //! cost 1.5 to 2.3 times `wrk`'s time per request on these VMs: reqwest's pool, its per-response
 //! URL parse, the runtime's epoll round trips (BENCHMARKS.md). A blocking caller needs none of
 //! that, since it waits anyway. So it writes the request and reads the answer itself, on one
-//! kept-alive connection per (thread, client), with std sockets and rustls.
+//! kept-alive connection per (thread, client), with std sockets and rustls. The bindings' calls
+//! get here from `Exchange::run_blocking`, with no runtime at all; the Rust `blocking::Client`'s
+//! from `Client::post` on the thread's runtime.
 //!
 //! The behaviour is the async path's:
 //! - the same TLS configuration (bundled roots plus `ca_certificates`);
@@ -29,7 +31,6 @@ pub(crate) use crate::framing::{Answer, Failure};
 /// What a connection needs from the client.
 pub(crate) struct Target<'a> {
     pub url: &'a Url,
-    pub user_agent: &'a str,
     pub tls: &'a Arc<rustls::ClientConfig>,
     pub connect_timeout: Duration,
     pub timeout: Duration,
@@ -87,8 +88,13 @@ impl Write for Stream {
 
 /// A kept-alive connection to one origin.
 pub(crate) struct Connection {
-    origin: String,
+    /// The origin it was opened to.
+    https: bool,
+    host: String,
+    port: u16,
     stream: Stream,
+    /// Where reads land, zeroed once per connection rather than once per read.
+    scratch: Box<[u8]>,
 }
 
 impl Connection {
@@ -129,15 +135,6 @@ pub(crate) fn proxy_configured() -> bool {
     ]
     .iter()
     .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
-}
-
-fn origin(url: &Url) -> String {
-    format!(
-        "{}://{}:{}",
-        url.scheme(),
-        url.host_str().unwrap_or(""),
-        url.port_or_known_default().unwrap_or(0)
-    )
 }
 
 fn connect(target: &Target<'_>, deadline: Instant) -> Result<Connection, Failure> {
@@ -217,21 +214,29 @@ fn connect(target: &Target<'_>, deadline: Instant) -> Result<Connection, Failure
         .set_write_timeout(Some(target.timeout))
         .map_err(|e| Failure::Connect(e.to_string()))?;
     Ok(Connection {
-        origin: origin(url),
+        https: url.scheme() == "https",
+        host: url.host_str().unwrap_or("").to_owned(),
+        port: url.port_or_known_default().unwrap_or(0),
         stream,
+        scratch: vec![0u8; 16 * 1024].into_boxed_slice(),
     })
 }
 
-/// One POST of `body` on `kept` (if it is still good for `target`'s origin) or a new
-/// connection. Returns the answer, and the connection if it may carry another request.
+/// One `request` (a POST's whole bytes) on `kept` (if it is still good for `target`'s origin)
+/// or a new connection. Returns the answer, and the connection if it may carry another request.
 pub(crate) fn post(
     target: &Target<'_>,
     kept: Option<Connection>,
-    body: &[u8],
+    request: &[u8],
 ) -> (Result<Answer, Failure>, Option<Connection>) {
     let deadline = Instant::now() + target.timeout;
-    let origin = origin(target.url);
-    let reused = kept.filter(|c| c.origin == origin && c.idle());
+    let url = target.url;
+    let reused = kept.filter(|c| {
+        c.https == (url.scheme() == "https")
+            && c.host == url.host_str().unwrap_or("")
+            && c.port == url.port_or_known_default().unwrap_or(0)
+            && c.idle()
+    });
     let mut conn = match reused {
         Some(c) => c,
         None => match connect(target, deadline) {
@@ -239,24 +244,22 @@ pub(crate) fn post(
             Err(f) => return (Err(f), None),
         },
     };
-    match exchange(&mut conn.stream, target, body, deadline) {
+    match exchange(&mut conn, request, deadline) {
         Ok((answer, keep)) => (Ok(answer), keep.then_some(conn)),
         Err(f) => (Err(f), None),
     }
 }
 
 fn exchange(
-    stream: &mut Stream,
-    target: &Target<'_>,
-    body: &[u8],
+    conn: &mut Connection,
+    request: &[u8],
     deadline: Instant,
 ) -> Result<(Answer, bool), Failure> {
-    let request = crate::framing::request_bytes(target.url, target.user_agent, body);
-    stream
-        .write_all(&request)
-        .and_then(|()| stream.flush())
+    conn.stream
+        .write_all(request)
+        .and_then(|()| conn.stream.flush())
         .map_err(|e| sent_failure(&e))?;
-    read_answer(stream, deadline)
+    read_answer(conn, deadline)
 }
 
 /// A failure once (part of) the request may have left.
@@ -270,16 +273,15 @@ fn sent_failure(e: &io::Error) -> Failure {
 /// Reads what has arrived (at least a byte) into `reader`, within the deadline; `true` at the
 /// end of the stream.
 fn fill(
-    stream: &mut Stream,
+    conn: &mut Connection,
     reader: &mut AnswerReader,
     deadline: Instant,
 ) -> Result<bool, Failure> {
-    let mut chunk = [0u8; 16 * 1024];
-    stream.set_read_timeout(deadline)?;
-    match stream.read(&mut chunk) {
+    conn.stream.set_read_timeout(deadline)?;
+    match conn.stream.read(&mut conn.scratch) {
         Ok(0) => Ok(true),
         Ok(n) => {
-            reader.push(&chunk[..n]);
+            reader.push(&conn.scratch[..n]);
             Ok(false)
         }
         Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(false),
@@ -287,10 +289,10 @@ fn fill(
     }
 }
 
-fn read_answer(stream: &mut Stream, deadline: Instant) -> Result<(Answer, bool), Failure> {
+fn read_answer(conn: &mut Connection, deadline: Instant) -> Result<(Answer, bool), Failure> {
     let mut reader = AnswerReader::default();
     loop {
-        let eof = fill(stream, &mut reader, deadline)?;
+        let eof = fill(conn, &mut reader, deadline)?;
         if let Some(done) = reader.poll(eof)? {
             return Ok(done);
         }

@@ -101,8 +101,7 @@ impl std::fmt::Debug for Exchange {
 
 impl Exchange {
     pub(crate) fn new(client: &Client, out: Outbound, decode: Decode) -> Exchange {
-        let user_agent = client.user_agent();
-        let request = crate::framing::request_bytes(client.endpoint(out.op), user_agent, &out.body);
+        let request = client.request_bytes(out.op, &out.body);
         Exchange {
             client: client.clone(),
             out,
@@ -141,6 +140,26 @@ impl Exchange {
             Ok(None) => None,
             Ok(Some((answer, keep))) => Some((self.answered(&answer), keep)),
             Err(failure) => Some((self.failed(failure), false)),
+        }
+    }
+
+    /// Runs the call to its end on the calling thread, blocking: each attempt on the thread's
+    /// kept connection for this client (`crate::direct`), and a retry's delay slept. This is
+    /// the blocking callers' transport (Python's `Client`, C, PHP): no runtime and no other
+    /// thread is involved, so a call costs no cross-thread wake-up.
+    pub(crate) fn run_blocking(mut self) -> Result<Value> {
+        loop {
+            let sent = self
+                .client
+                .post_direct(self.client.endpoint(self.out.op), &self.request);
+            let step = match sent {
+                Ok(answer) => self.answered(&answer),
+                Err(failure) => self.failed(failure),
+            };
+            match step {
+                Step::Done(result) => return result,
+                Step::Retry(delay) => std::thread::sleep(delay),
+            }
         }
     }
 

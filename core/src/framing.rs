@@ -56,7 +56,14 @@ pub(crate) fn bare_host(url: &Url) -> &str {
 }
 
 /// The bytes of a JSON `POST` of `body` to `url`.
+#[cfg(test)]
 pub(crate) fn request_bytes(url: &Url, user_agent: &str, body: &[u8]) -> Vec<u8> {
+    request_with(&request_head(url, user_agent), body)
+}
+
+/// The head of a JSON `POST` to `url`, up to the value of its `content-length`: the same for
+/// every call of a client to one endpoint, so a client builds it once.
+pub(crate) fn request_head(url: &Url, user_agent: &str) -> Vec<u8> {
     let path = match url.query() {
         Some(q) => format!("{}?{q}", url.path()),
         None => url.path().to_owned(),
@@ -65,12 +72,31 @@ pub(crate) fn request_bytes(url: &Url, user_agent: &str, body: &[u8]) -> Vec<u8>
         Some(p) => format!("{}:{p}", url.host_str().unwrap_or("")),
         None => url.host_str().unwrap_or("").to_owned(),
     };
-    let mut request = format!(
+    format!(
         "POST {path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\n\
-         accept: application/json\r\nuser-agent: {user_agent}\r\ncontent-length: {}\r\n\r\n",
-        body.len()
+         accept: application/json\r\nuser-agent: {user_agent}\r\ncontent-length: "
     )
-    .into_bytes();
+    .into_bytes()
+}
+
+/// A request: `head` (from [`request_head`]), the body's length, and `body`.
+pub(crate) fn request_with(head: &[u8], body: &[u8]) -> Vec<u8> {
+    let mut request = Vec::with_capacity(head.len() + 24 + body.len());
+    request.extend_from_slice(head);
+    let mut len = body.len();
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        // `len % 10` is a single digit, so the cast keeps it.
+        digits[at] = b'0' + (len % 10) as u8;
+        len /= 10;
+        if len == 0 {
+            break;
+        }
+    }
+    request.extend_from_slice(&digits[at..]);
+    request.extend_from_slice(b"\r\n\r\n");
     request.extend_from_slice(body);
     request
 }
@@ -376,5 +402,13 @@ mod tests {
         let text = String::from_utf8(bytes).expect("utf8");
         assert!(text.starts_with("POST /v2/payment?x=1 HTTP/1.1\r\nhost: 127.0.0.1:8080\r\n"));
         assert!(text.ends_with("user-agent: ua/1\r\ncontent-length: 2\r\n\r\n{}"));
+        for len in [0usize, 9, 10, 1234, 1_048_576] {
+            let body = vec![b'x'; len];
+            let request = request_with(b"l: ", &body);
+            assert_eq!(
+                request[..request.len() - len],
+                *format!("l: {len}\r\n\r\n").as_bytes()
+            );
+        }
     }
 }

@@ -101,9 +101,7 @@ impl PaymentPayload {
                 ),
             )
         })?;
-        if let Some(unknown) = obj.keys().find(|k| !FIELDS.contains(&k.as_str())) {
-            return Err(unknown_field(unknown));
-        }
+        let obj = &Slots::of(obj)?;
         let mut request = PaymentRequest::new(
             required_str(obj, "transaction_id")?,
             required_amount(obj)?,
@@ -174,7 +172,32 @@ fn missing(field: &str) -> Error {
     Error::validation(field, "is required")
 }
 
-fn opt_str(obj: &Map<String, Value>, field: &str) -> Result<Option<String>> {
+/// A payload's values by field, from one pass over its keys: a lookup by name in the JSON
+/// map hashes the name each time (SipHash), and a payload is looked up once per field.
+struct Slots<'a>([Option<&'a Value>; FIELDS.len()]);
+
+impl<'a> Slots<'a> {
+    /// The values of `obj`, or the error naming its first key that is not a field.
+    fn of(obj: &'a Map<String, Value>) -> Result<Self> {
+        let mut slots = [None; FIELDS.len()];
+        for (key, value) in obj {
+            match FIELDS.iter().position(|f| *f == key) {
+                Some(i) => slots[i] = Some(value),
+                None => return Err(unknown_field(key)),
+            }
+        }
+        Ok(Slots(slots))
+    }
+
+    fn get(&self, field: &str) -> Option<&'a Value> {
+        FIELDS
+            .iter()
+            .position(|f| *f == field)
+            .and_then(|i| self.0[i])
+    }
+}
+
+fn opt_str(obj: &Slots<'_>, field: &str) -> Result<Option<String>> {
     match obj.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -182,11 +205,11 @@ fn opt_str(obj: &Map<String, Value>, field: &str) -> Result<Option<String>> {
     }
 }
 
-fn required_str(obj: &Map<String, Value>, field: &str) -> Result<String> {
+fn required_str(obj: &Slots<'_>, field: &str) -> Result<String> {
     opt_str(obj, field)?.ok_or_else(|| missing(field))
 }
 
-fn required_amount(obj: &Map<String, Value>) -> Result<i64> {
+fn required_amount(obj: &Slots<'_>) -> Result<i64> {
     match obj.get("amount") {
         None | Some(Value::Null) => Err(missing("amount")),
         Some(Value::Number(n)) => n.as_i64().ok_or_else(|| {
@@ -203,7 +226,7 @@ fn required_amount(obj: &Map<String, Value>) -> Result<i64> {
     }
 }
 
-fn invoice_data(obj: &Map<String, Value>) -> Result<Option<InvoiceData>> {
+fn invoice_data(obj: &Slots<'_>) -> Result<Option<InvoiceData>> {
     match obj.get("invoice_data") {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Object(entries)) => {

@@ -24,11 +24,15 @@ class PaymentLink:
 
     @classmethod
     def _from_result(cls, result: Mapping[str, Any]) -> "PaymentLink":
-        return cls(
-            payment_url=result["payment_url"],
-            payment_token=result["payment_token"],
-            api_response_id=result.get("api_response_id"),
-        )
+        # Every init_payment builds one: filled in directly rather than through the frozen
+        # dataclass's __init__, which sets each field with object.__setattr__ (half the cost of
+        # the Python side of a call). Still frozen: assigning a field raises.
+        link = object.__new__(cls)
+        fields = link.__dict__
+        fields["payment_url"] = result["payment_url"]
+        fields["payment_token"] = result["payment_token"]
+        fields["api_response_id"] = result.get("api_response_id")
+        return link
 
 
 @dataclass(frozen=True)
