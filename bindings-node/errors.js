@@ -21,6 +21,28 @@ class CinetPayError extends Error {
     /** Whether the request reached CinetPay: true on a timeout means the payment may exist. */
     this.requestSent = info.request_sent ?? null;
   }
+
+  /**
+   * Every field, `name` and `message` included: `JSON.stringify(error)` (a log line, an error
+   * handler's `res.json`) would otherwise leave out the message, which is not enumerable.
+   * Errors never hold the apikey or the secret key.
+   */
+  toJSON() {
+    return {
+      name: this.name,
+      message: this.message,
+      code: this.code,
+      family: this.family,
+      field: this.field,
+      httpStatus: this.httpStatus,
+      apiCode: this.apiCode,
+      description: this.description,
+      apiResponseId: this.apiResponseId,
+      hint: this.hint,
+      retryAfter: this.retryAfter,
+      requestSent: this.requestSent,
+    };
+  }
 }
 
 /** A request or configuration field broke a rule; nothing was sent. `field` names it. */

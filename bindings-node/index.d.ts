@@ -224,6 +224,23 @@ export class CinetPayError extends Error {
   readonly retryAfter: number | null;
   /** Whether the request reached CinetPay (true on a timeout: the payment may exist). */
   readonly requestSent: boolean | null;
+  /** Every field with `name` and `message`, for `JSON.stringify`. */
+  toJSON(): CinetPayErrorJSON;
+}
+/** What `JSON.stringify` writes for a {@link CinetPayError}. */
+export interface CinetPayErrorJSON {
+  name: string;
+  message: string;
+  code: ErrorCode;
+  family: ErrorFamily;
+  field: string | null;
+  httpStatus: number | null;
+  apiCode: string | null;
+  description: string | null;
+  apiResponseId: string | null;
+  hint: string | null;
+  retryAfter: number | null;
+  requestSent: boolean | null;
 }
 /** A field broke a rule; nothing was sent. */
 export class ValidationError extends CinetPayError {}

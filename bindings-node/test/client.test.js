@@ -25,6 +25,19 @@ test('initPayment resolves to the link with CinetPay\'s field names', async () =
   assert.equal(stored.request.lang, 'en');
 });
 
+test('JSON.stringify of an error keeps its message and every field', async () => {
+  const e = await client().initPayment(payload({ amount: 1.5 })).catch((err) => err);
+  assert.ok(e instanceof cinetpay.ValidationError);
+  const json = JSON.parse(JSON.stringify(e));
+  assert.equal(json.name, 'ValidationError');
+  assert.equal(json.message, e.message);
+  assert.ok(json.message.includes('amount'), json.message);
+  assert.equal(json.field, 'amount');
+  const fields = Object.keys(e).filter((k) => k !== 'name');
+  assert.deepEqual(Object.keys(json).sort(), ['message', 'name', ...fields].sort());
+  assert.ok(!JSON.stringify(e).includes(API_KEY));
+});
+
 test('undefined and null properties count as absent', async () => {
   const body = payload({ metadata: undefined, lang: null, channels: undefined });
   await client().initPayment(body);

@@ -15,6 +15,7 @@
 //! | `POST /_emulator/faults`, `DELETE /_emulator/faults` | spoil the next API answers (`fault.rs`) |
 //! | `GET /seamless/main.js`, `GET /seamless/frame`, `POST /seamless/return` | the Seamless SDK's stand-in (`seamless.rs`) |
 //! | `GET /health` | `ok` |
+//! | `GET /` | what this server is, and these routes, as text |
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -36,6 +37,21 @@ use crate::{check, checkout, control, payment, seamless};
 
 type ResponseBody = BoxBody<Bytes, std::io::Error>;
 type HandlerError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The answer to `GET /`.
+const INDEX: &str = "CinetPay emulator: a local stand-in for https://api-checkout.cinetpay.com \
+(no account, no network). Point the SDK's base_url here.
+
+POST /v2/payment                 initialise a payment, as CinetPay (returns a payment_url)
+POST /v2/payment/check           a payment's status, as CinetPay
+GET  /payment/{token}            the checkout page (the payment_url): choose an outcome
+POST /_emulator/outcome          choose an outcome without a browser (JSON)
+GET  /_emulator/transaction      ?site_id=..&transaction_id=..: what init received, the state
+GET  /_emulator/notifications    ?transaction_id=..: the notifications sent to notify_url
+GET  /_emulator/stats            API requests seen, payments created
+POST /_emulator/faults           spoil the next API answers (DELETE to clear)
+GET  /health                     ok
+";
 
 /// Larger bodies get HTTP 413: a payment request is a few hundred bytes.
 const MAX_BODY: usize = 1024 * 1024;
@@ -108,6 +124,8 @@ fn route(state: &State, method: &Method, path: &str, query: &str, req: &Incoming
         (&Method::POST, "/v2/payment/check") => check::check(state, req),
         (_, "/v2/payment" | "/v2/payment/check") => text(405, "Method Not Allowed", "405"),
         (&Method::GET, "/health") => text(200, "ok", "ok"),
+        // Someone opened the base URL in a browser (the quickstart prints it).
+        (&Method::GET, "/") => text(200, INDEX, "index"),
         (&Method::GET, "/_emulator/transaction") => control::inspect(state, query),
         (&Method::GET, "/_emulator/notifications") => control::notifications(state, query),
         (&Method::POST, "/_emulator/outcome") => control::outcome(state, req.body),

@@ -90,5 +90,9 @@ fn the_inspection_endpoint_shows_what_was_received() {
     assert!(get("/_emulator/stats").ends_with(r#"{"api_requests":0,"transactions":0}"#));
     assert!(get("/v2/payment").starts_with("HTTP/1.1 405"));
     assert!(get("/v2/nope").starts_with("HTTP/1.1 404"));
+    // The base URL, opened in a browser, says what it is.
+    let index = get("/");
+    assert!(index.starts_with("HTTP/1.1 200"), "{index}");
+    assert!(index.contains("POST /v2/payment "), "{index}");
     assert!(get("/_emulator/stats").ends_with(r#"{"api_requests":2,"transactions":0}"#));
 }

@@ -53,6 +53,8 @@ fn handle(
             (200, "text/plain", "OK".to_owned())
         }
         ("POST", "/notify") => notify(&request, client, orders, outcomes),
+        // The shop's address, opened in a browser: its orders.
+        ("GET", "/") => (200, "text/html; charset=utf-8", index(orders)),
         (_, path) if path.starts_with("/orders/") => {
             let id = path["/orders/".len()..].trim_end_matches("/return");
             let status = orders
@@ -76,6 +78,35 @@ fn handle(
          connection: close\r\n\r\n{body}",
         if status == 200 { "OK" } else { "Error" },
         body.len()
+    )
+}
+
+/// A page listing the orders and their statuses.
+fn index(orders: &Orders) -> String {
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let mut rows = String::new();
+    if let Ok(orders) = orders.lock() {
+        let mut ids: Vec<_> = orders.keys().collect();
+        ids.sort();
+        for id in ids {
+            let (amount, currency, status) = &orders[id];
+            let id = escape(id);
+            rows.push_str(&format!(
+                "<li><a href=\"/orders/{id}/return\">{id}</a>: {amount} {currency}, \
+                 <strong>{}</strong></li>",
+                escape(status)
+            ));
+        }
+    }
+    format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Shop</title></head>\
+         <body><h1>The quickstart's shop</h1><p>Its orders, as its verified notifications left \
+         them:</p><ul>{rows}</ul></body></html>"
     )
 }
 
@@ -185,4 +216,22 @@ fn read(stream: &TcpStream) -> std::io::Result<Option<Request>> {
         headers,
         body,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_index_lists_orders_escaped() {
+        let orders: Orders = Arc::new(Mutex::new(HashMap::new()));
+        if let Ok(mut o) = orders.lock() {
+            o.insert("A<1>".into(), (2500, "XOF".into(), "paid".into()));
+            o.insert("B-2".into(), (100, "XAF".into(), "pending".into()));
+        }
+        let page = index(&orders);
+        assert!(page.contains("<a href=\"/orders/A&lt;1&gt;/return\">A&lt;1&gt;</a>: 2500 XOF"));
+        assert!(page.contains("B-2</a>: 100 XAF, <strong>pending</strong>"));
+        assert!(page.find("A&lt;1&gt;") < page.find("B-2"), "sorted by id");
+    }
 }

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Where a blocking call's time goes: wrk, a raw C client and a raw Python client
+# (bench/raw_seq.*: one socket, a fixed POST, no SDK), and the SDK through C and Python, on the
+# nginx stand-in of ../shared/bench, ROUNDS rounds of SECONDS each (whole seconds: wrk takes no
+# fractions), alternating. Prints the median, lowest and highest µs per call of each: the SDK's
+# share is its time minus the raw client's in the same language.
+#   bench/floors.sh [ROUNDS] [SECONDS]
+# Needs what bench/blocking_vs_wrk.sh needs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-6} secs=${2:-2}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
+triple=$(rustc -vV | sed -n 's/^host: //p')
+cargo build -q --release --target "$triple" -p cinetpay-c
+lib="$CARGO_TARGET_DIR/$triple/release"
+work=$(mktemp -d)
+gcc -std=c11 -O2 -Wall -Iinclude bench/c_bench.c -L"$lib" -lcinetpay -Wl,-rpath,"$lib" -o "$work/c_bench"
+gcc -std=c11 -O2 -Wall -D_GNU_SOURCE bench/raw_seq.c -o "$work/raw_seq"
+(. .venv/bin/activate && CARGO_BUILD_TARGET="$triple" maturin develop -q --release -m bindings-python/Cargo.toml >/dev/null)
+. bench/standin.sh
+cleanup() { rm -rf "$work"; [ -z "$standin_pid" ] || kill "$standin_pid" 2>/dev/null; true; }
+trap cleanup EXIT
+url=$standin_url port=${standin_url##*:}
+for _ in $(seq "$rounds"); do
+  echo "wrk $(BODY="$shared/body.json" wrk -t1 -c1 -d"${secs}s" -s "$shared/post.lua" "$url/v2/payment" |
+    awk '/Requests\/sec/ { printf "%.1f", 1e6 / $2 }')"
+  echo "raw-C $("$work/raw_seq" "$port" "$secs")"
+  echo "SDK-C $("$work/c_bench" "$url" "$secs")"
+  echo "raw-Python $(.venv/bin/python bench/raw_seq.py "$port" "$secs")"
+  echo "SDK-Python $(.venv/bin/python bench/python_seq.py "$url" "$secs")"
+done | python3 -c '
+import statistics, sys
+runs = {}
+for line in sys.stdin:
+    name, *value = line.split()
+    if not value:
+        print(f"{name}: no measurement in one round", file=sys.stderr)
+        continue
+    runs.setdefault(name, []).append(float(value[0]))
+print("| client | median µs | lowest | highest |")
+print("|---|---:|---:|---:|")
+for name, v in runs.items():
+    print(f"| {name} | {statistics.median(v):.1f} | {min(v):.1f} | {max(v):.1f} |")
+'
