@@ -7,21 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3} secs=${2:-3}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
-triple=$(rustc -vV | sed -n 's/^host: //p')
-cargo build -q --release --target "$triple" -p cinetpay-c
-lib="$CARGO_TARGET_DIR/$triple/release"
-work=$(mktemp -d)
-gcc -std=c11 -O2 -Wall -Iinclude bench/c_bench.c -L"$lib" -lcinetpay -Wl,-rpath,"$lib" -o "$work/c_bench"
-(. .venv/bin/activate && CARGO_BUILD_TARGET="$triple" maturin develop -q --release -m bindings-python/Cargo.toml >/dev/null)
-. bench/standin.sh
-cleanup() { rm -rf "$work"; [ -z "$standin_pid" ] || kill "$standin_pid" 2>/dev/null; true; }
-trap cleanup EXIT
-url=$standin_url
-wrk_us() {
-  BODY="$shared/body.json" wrk -t1 -c1 -d"${secs}s" -s "$shared/post.lua" "$url/v2/payment" |
-    awk '/Requests\/sec/ { printf "%.1f", 1e6 / $2 }'
-}
+. bench/blocking_build.sh
 echo "| run | wrk µs | C µs | C ÷ wrk | wrk µs | Python µs | Python ÷ wrk |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 for run in $(seq "$runs"); do

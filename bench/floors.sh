@@ -9,21 +9,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-6} secs=${2:-2}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
-triple=$(rustc -vV | sed -n 's/^host: //p')
-cargo build -q --release --target "$triple" -p cinetpay-c
-lib="$CARGO_TARGET_DIR/$triple/release"
-work=$(mktemp -d)
-gcc -std=c11 -O2 -Wall -Iinclude bench/c_bench.c -L"$lib" -lcinetpay -Wl,-rpath,"$lib" -o "$work/c_bench"
+. bench/blocking_build.sh
 gcc -std=c11 -O2 -Wall -D_GNU_SOURCE bench/raw_seq.c -o "$work/raw_seq"
-(. .venv/bin/activate && CARGO_BUILD_TARGET="$triple" maturin develop -q --release -m bindings-python/Cargo.toml >/dev/null)
-. bench/standin.sh
-cleanup() { rm -rf "$work"; [ -z "$standin_pid" ] || kill "$standin_pid" 2>/dev/null; true; }
-trap cleanup EXIT
-url=$standin_url port=${standin_url##*:}
+port=${url##*:}
 for _ in $(seq "$rounds"); do
-  echo "wrk $(BODY="$shared/body.json" wrk -t1 -c1 -d"${secs}s" -s "$shared/post.lua" "$url/v2/payment" |
-    awk '/Requests\/sec/ { printf "%.1f", 1e6 / $2 }')"
+  echo "wrk $(wrk_us)"
   echo "raw-C $("$work/raw_seq" "$port" "$secs")"
   echo "SDK-C $("$work/c_bench" "$url" "$secs")"
   echo "raw-Python $(.venv/bin/python bench/raw_seq.py "$port" "$secs")"
