@@ -1,10 +1,13 @@
-//! A blocking client, for code without an async runtime (Django views, scripts, C callers).
+//! A blocking client for Rust code without an async runtime, and the runtimes of blocking calls
+//! that need one. (The bindings' blocking calls, Python's `Client`, C and PHP, need none: they
+//! run `bridge::call_blocking` on the calling thread's own socket.)
 //!
-//! A blocking call runs on a runtime owned by the calling thread: a current-thread tokio runtime
-//! and a connection pool per thread, built on the thread's first call. The request, the wait and
-//! the answer all happen on the caller's thread, with no hand-off to another thread and back,
-//! which on these VMs cost tens of µs per call. A thread keeps its connections warm between
-//! calls; a pool is never shared between runtimes (`Client::http`).
+//! A call of this client, or a bridge call through a proxy (which only reqwest honours), runs on
+//! a runtime owned by the calling thread: a current-thread tokio runtime and a connection pool
+//! per thread, built on the thread's first call. The request, the wait and the answer all happen
+//! on the caller's thread, with no hand-off to another thread and back, which on these VMs cost
+//! tens of µs per call. A thread keeps its connections warm between calls; a pool is never
+//! shared between runtimes (`Client::http`).
 //!
 //! A thread that is already inside a tokio runtime cannot block on another one. Its calls go to
 //! one process-wide runtime with two workers (built on first use, and also the runtime of the

@@ -315,7 +315,8 @@ pub fn needs_runtime(client: &Client) -> bool {
 /// `internal` error, never a panic of the caller.
 pub fn call_blocking(client: &Client, operation: &str, input: &Value) -> Result<Value> {
     let prepared = prepare(client, operation, input)?;
-    if needs_runtime(client) {
+    // A local operation needs no runtime, proxy or not.
+    if needs_runtime(client) && prepared.ready().is_none() {
         let client = client.clone();
         return crate::blocking::run(async move { prepared.send(&client).await });
     }

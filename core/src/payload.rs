@@ -190,6 +190,8 @@ impl<'a> Slots<'a> {
     }
 
     fn get(&self, field: &str) -> Option<&'a Value> {
+        // A name missing from FIELDS would read as an absent field.
+        debug_assert!(FIELDS.contains(&field), "{field} is not in FIELDS");
         FIELDS
             .iter()
             .position(|f| *f == field)

@@ -26,7 +26,8 @@ class PaymentLink:
     def _from_result(cls, result: Mapping[str, Any]) -> "PaymentLink":
         # Every init_payment builds one: filled in directly rather than through the frozen
         # dataclass's __init__, which sets each field with object.__setattr__ (half the cost of
-        # the Python side of a call). Still frozen: assigning a field raises.
+        # the Python side of a call). Still frozen: assigning a field raises. This needs a
+        # __dict__ (no slots=True) and skips any __post_init__ (there is none).
         link = object.__new__(cls)
         fields = link.__dict__
         fields["payment_url"] = result["payment_url"]
