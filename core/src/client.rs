@@ -78,13 +78,24 @@ struct Inner {
     /// only reqwest honours (never for the loopback emulator).
     via_proxy: bool,
     config: ClientConfig,
-    payment_endpoint: Url,
-    check_endpoint: Url,
+    payment: Endpoint,
+    check: Endpoint,
     user_agent: HeaderValue,
-    /// The request heads of the two endpoints up to their `content-length`, built once
+}
+
+/// One of the API's URLs, with the head of a request to it.
+struct Endpoint {
+    url: Url,
+    /// The head up to the value of its `content-length`, built once
     /// (`crate::framing::request_head`) for the transports that write HTTP themselves.
-    payment_head: Vec<u8>,
-    check_head: Vec<u8>,
+    head: Vec<u8>,
+}
+
+impl Endpoint {
+    fn new(url: Url, user_agent: &str) -> Endpoint {
+        let head = crate::framing::request_head(&url, user_agent);
+        Endpoint { url, head }
+    }
 }
 
 impl fmt::Debug for Client {
@@ -113,8 +124,6 @@ impl Client {
         // Built once: reqwest's pools and the blocking path's sockets share it.
         let tls = Arc::new(tls_config(&config)?);
         let http = build_http(&config, &tls, loopback_http)?;
-        let payment_head = crate::framing::request_head(&payment_endpoint, &ua);
-        let check_head = crate::framing::request_head(&check_endpoint, &ua);
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -123,11 +132,9 @@ impl Client {
                 pid: std::process::id(),
                 child_http: std::sync::Mutex::new(None),
                 config,
-                payment_endpoint,
-                check_endpoint,
+                payment: Endpoint::new(payment_endpoint, &ua),
+                check: Endpoint::new(check_endpoint, &ua),
                 user_agent,
-                payment_head,
-                check_head,
             }),
         })
     }
@@ -147,7 +154,7 @@ impl Client {
             build_http(
                 &inner.config,
                 &inner.tls,
-                inner.payment_endpoint.scheme() == "http",
+                inner.payment.url.scheme() == "http",
             )
         };
         if !crate::blocking::on_thread_runtime() {
@@ -409,20 +416,19 @@ impl Client {
 
     /// The whole HTTP request of `op` with `body`, for the transports that write it themselves.
     pub(crate) fn request_bytes(&self, op: &Operation, body: &[u8]) -> Vec<u8> {
-        let head = if op.path() == CHECK_PAYMENT.path() {
-            &self.inner.check_head
-        } else {
-            &self.inner.payment_head
-        };
-        crate::framing::request_with(head, body)
+        crate::framing::request_with(&self.endpoint_of(op).head, body)
     }
 
     /// The URL of an operation sent over HTTP.
     pub(crate) fn endpoint(&self, op: &Operation) -> &Url {
+        &self.endpoint_of(op).url
+    }
+
+    fn endpoint_of(&self, op: &Operation) -> &Endpoint {
         if op.path() == CHECK_PAYMENT.path() {
-            &self.inner.check_endpoint
+            &self.inner.check
         } else {
-            &self.inner.payment_endpoint
+            &self.inner.payment
         }
     }
 
@@ -460,11 +466,14 @@ impl Client {
     /// Sends one operation's request, retrying as its [`RetryPolicy`] allows.
     async fn post<T>(&self, call: &Call<'_>, body: Bytes, decode: Decoder<T>) -> Result<T> {
         let inner = &*self.inner;
+        // A caller of the Rust `blocking::Client`: its own socket, no runtime in between
+        // (crate::direct), with the request's bytes built once for every attempt.
+        let direct = (crate::blocking::on_thread_runtime() && !inner.via_proxy)
+            .then(|| self.request_bytes(call.op, &body));
         let mut attempt: u32 = 0;
         loop {
-            let result = if crate::blocking::on_thread_runtime() && !inner.via_proxy {
-                // A blocking caller: its own socket, no runtime in between (crate::direct).
-                match self.post_direct(call.url, &self.request_bytes(call.op, &body)) {
+            let result = if let Some(request) = &direct {
+                match self.post_direct(call.url, request) {
                     Ok(answer) => decode(answer.status, answer.retry_after, &answer.body),
                     Err(failure) => Err(self.failure_error(failure, call, attempt)),
                 }

@@ -88,7 +88,7 @@ impl Write for Stream {
 
 /// A kept-alive connection to one origin.
 pub(crate) struct Connection {
-    /// The origin it was opened to.
+    /// The origin it was opened to (see [`origin`]).
     https: bool,
     host: String,
     port: u16,
@@ -97,7 +97,22 @@ pub(crate) struct Connection {
     scratch: Box<[u8]>,
 }
 
+/// `url`'s origin as a connection keeps it, borrowed: compared on every call.
+fn origin(url: &Url) -> (bool, &str, u16) {
+    (
+        url.scheme() == "https",
+        url.host_str().unwrap_or(""),
+        url.port_or_known_default().unwrap_or(0),
+    )
+}
+
 impl Connection {
+    /// Whether it was opened to `url`'s origin.
+    fn serves(&self, url: &Url) -> bool {
+        let (https, host, port) = origin(url);
+        self.https == https && self.host == host && self.port == port
+    }
+
     /// Whether the server has left it alone: nothing to read (a close, a TLS alert or stray
     /// bytes all mean it cannot carry another request).
     fn idle(&self) -> bool {
@@ -213,10 +228,11 @@ fn connect(target: &Target<'_>, deadline: Instant) -> Result<Connection, Failure
         .socket()
         .set_write_timeout(Some(target.timeout))
         .map_err(|e| Failure::Connect(e.to_string()))?;
+    let (https, host, port) = origin(url);
     Ok(Connection {
-        https: url.scheme() == "https",
-        host: url.host_str().unwrap_or("").to_owned(),
-        port: url.port_or_known_default().unwrap_or(0),
+        https,
+        host: host.to_owned(),
+        port,
         stream,
         scratch: vec![0u8; 16 * 1024].into_boxed_slice(),
     })
@@ -230,13 +246,7 @@ pub(crate) fn post(
     request: &[u8],
 ) -> (Result<Answer, Failure>, Option<Connection>) {
     let deadline = Instant::now() + target.timeout;
-    let url = target.url;
-    let reused = kept.filter(|c| {
-        c.https == (url.scheme() == "https")
-            && c.host == url.host_str().unwrap_or("")
-            && c.port == url.port_or_known_default().unwrap_or(0)
-            && c.idle()
-    });
+    let reused = kept.filter(|c| c.serves(target.url) && c.idle());
     let mut conn = match reused {
         Some(c) => c,
         None => match connect(target, deadline) {

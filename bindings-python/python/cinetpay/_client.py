@@ -178,12 +178,8 @@ class _Base:
         return SeamlessCheckout._from_result(self._native_call("seamless_checkout", dict(payload)))
 
     def _native_call(self, operation: str, payload: Dict[str, Any]) -> Any:
-        # `_client()` inlined: this runs on every call.
-        native = self._native
-        if native is None:
-            raise RuntimeError(f"this cinetpay.{type(self).__name__} is closed")
         try:
-            return native.call(operation, payload)
+            return self._client().call(operation, payload)
         except NativeError as e:
             raise _from_native(e.args[0]) from None
 
