@@ -40,10 +40,11 @@ export declare class NativeClient {
    */
   send(id: number, wire: NativeWire): string | Buffer
   /**
-   * Bytes arrived on `wire` for call `id`: the step (JSON text) once the answer is complete
-   * or the connection failed, else null (see `wire.outgoing()` during a TLS handshake).
+   * The first `length` bytes of `buffer` arrived on `wire` for call `id`: the step (JSON
+   * text) once the answer is complete or the connection failed, else null (see
+   * `wire.outgoing()` during a TLS handshake).
    */
-  receive(id: number, wire: NativeWire, chunk: Uint8Array): string | null
+  receive(id: number, wire: NativeWire, buffer: Uint8Array, length: number): string | null
   /**
    * The server closed `wire` during call `id`: the step (a close-delimited answer ends
    * here).

@@ -21,6 +21,11 @@ const MAX_IDLE = 256;
 // Node's timers take at most 2^31 - 1 ms (24.8 days) and fire at once beyond: longer timeouts,
 // which the core accepts, are that long.
 const MAX_TIMER_MS = 2 ** 31 - 1;
+// Every connection's reads land in this one buffer (`onread`) and go straight to the attempt:
+// no Buffer per read and none of the stream's 'data' machinery, about 8 µs of a call on an idle
+// host (BENCHMARKS.md). One is enough: a read is handled on this thread before the next, and the
+// native side copies what it keeps.
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 /** A native call that threw (a bug: a panic caught at the boundary) as an `internal` outcome. */
 function internal(e) {
@@ -59,6 +64,14 @@ class Connection {
     // idle, and then does nothing; it never holds the process (a running attempt's socket does).
     this.deadline = setTimeout(() => this.attempt?.deadline(), Math.min(timeoutMs, MAX_TIMER_MS));
     this.deadline.unref();
+    // Whether the TLS handshake (if any) is done, once it was seen to be: it stays done, so
+    // reads after it skip a native call.
+    this.ready = false;
+  }
+
+  isReady() {
+    if (!this.ready) this.ready = this.wire.ready;
+    return this.ready;
   }
 }
 
@@ -153,22 +166,24 @@ class Attempt {
 
   connected() {
     if (this.over) return;
-    if (this.conn.wire.ready) return this.send();
+    if (this.conn.isReady()) return this.send();
     // TLS: the ClientHello; the server's answer arrives through `data`.
     this.flush();
   }
 
-  data(chunk) {
-    const { wire } = this.conn;
-    const wasReady = wire.ready;
+  /** The first `length` bytes of `buffer` arrived. */
+  data(buffer, length) {
+    const { conn } = this;
+    const { wire } = conn;
+    const wasReady = conn.ready;
     let text;
     try {
-      text = this.transport.native.receive(this.id, wire, chunk);
+      text = this.transport.native.receive(this.id, wire, buffer, length);
     } catch (e) {
       return this.finish(internal(e));
     }
     if (text !== null) return this.settle(text);
-    if (!wasReady && this.flush() && wire.ready) this.send();
+    if (!wasReady && this.flush() && conn.isReady()) this.send();
   }
 
   end() {
@@ -235,9 +250,17 @@ class Transport {
     // The connection could not even be set up: a step (JSON text).
     if (typeof wire === 'string') return attempt.settle(wire);
     const { host, port, timeout_ms: timeoutMs, connect_timeout_ms: connectMs } = this.target;
-    const socket = net.connect({ host, port });
+    let conn = null;
+    const onread = {
+      buffer: READ_BUFFER,
+      callback: (length, buffer) => {
+        if (conn.attempt) conn.attempt.data(buffer, length);
+        else this.discard(conn);
+      },
+    };
+    const socket = net.connect({ host, port, onread });
     socket.setNoDelay(true);
-    const conn = new Connection(socket, wire, timeoutMs);
+    conn = new Connection(socket, wire, timeoutMs);
     attempt.conn = conn;
     conn.attempt = attempt;
     this.#watch(conn);
@@ -248,7 +271,6 @@ class Transport {
   /** Routes a connection's events to the attempt using it; an idle one that hears anything is closed. */
   #watch(conn) {
     const { socket } = conn;
-    socket.on('data', (chunk) => (conn.attempt ? conn.attempt.data(chunk) : this.discard(conn)));
     socket.on('end', () => (conn.attempt ? conn.attempt.end() : this.discard(conn)));
     socket.on('error', (e) => (conn.attempt ? conn.attempt.error(e) : this.discard(conn)));
     socket.on('close', () => {

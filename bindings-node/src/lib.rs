@@ -211,10 +211,21 @@ impl NativeClient {
         }
     }
 
-    /// Bytes arrived on `wire` for call `id`: the step (JSON text) once the answer is complete
-    /// or the connection failed, else null (see `wire.outgoing()` during a TLS handshake).
+    /// The first `length` bytes of `buffer` arrived on `wire` for call `id`: the step (JSON
+    /// text) once the answer is complete or the connection failed, else null (see
+    /// `wire.outgoing()` during a TLS handshake).
+    //
+    // A length beside the buffer, because `transport.js` reads into one buffer it reuses
+    // (`onread`): no Buffer view is made per read.
     #[napi(catch_unwind)]
-    pub fn receive(&mut self, id: u32, wire: &mut NativeWire, chunk: &[u8]) -> Option<String> {
+    pub fn receive(
+        &mut self,
+        id: u32,
+        wire: &mut NativeWire,
+        buffer: &[u8],
+        length: u32,
+    ) -> Option<String> {
+        let chunk = &buffer[..buffer.len().min(length as usize)];
         let (step, keep) = match self.calls.get_mut(&id) {
             None => (unknown_call(id), false),
             Some(call) => call.receive(&mut wire.inner, chunk, false)?,
