@@ -3,9 +3,13 @@
 // against one local server, in one run:
 //
 //   cargo build --release -p cinetpay-bench && (cd bindings-node && node scripts/build.js)
-//   (cd bench && npm install) && node bench/node_bench.js [--seconds 3]
+//   (cd bench && npm install) && node bench/node_bench.js [--seconds 3] [--rounds 1]
 //
-// Prints a Markdown table. Only ratios within one run count.
+// Prints Markdown tables. Only ratios within one run count. With --rounds R, each client runs R
+// slots of --seconds, the clients taking turns (wrk too, sequentially), and the tables give each
+// client's median slot and the ratios of those medians: a burst on the host then spoils one
+// slot of one client rather than its whole figure. Each ratio's range over the rounds is
+// printed beside it.
 
 const { spawn, spawnSync } = require('node:child_process');
 const http = require('node:http');
@@ -20,7 +24,13 @@ const BENCH = [path.join(ROOT, 'target', 'release', 'cinetpay-bench'), ...requir
 const API_KEY = 'bench-apikey-000000000000';
 const SITE_ID = '445160';
 const IN_FLIGHT = 64;
-const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 3;
+const option = (name) => Number(process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : NaN);
+const seconds = option('--seconds') || 3;
+const rounds = option('--rounds') || 1;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 
 let n = 0;
 const payload = () => ({
@@ -67,21 +77,35 @@ async function main() {
       'global fetch (POST + .json())': () =>
         fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(wire()) }).then((r) => r.json()),
     };
+    const WRK = 'wrk -t1 -c1 (loopback limit, one connection)';
+    // Each client's rate in each round, in turns.
     const seq = {};
-    for (const [name, one] of Object.entries(clients)) seq[name] = await rate(1, one);
-    const wrk = spawnSync(BENCH, ['--wrk', url.replace('http://', ''), '1', String(Math.ceil(seconds))], { encoding: 'utf8' });
-    if (wrk.status === 0) seq['wrk -t1 -c1 (loopback limit, one connection)'] = Number(wrk.stdout);
     const par = {};
-    for (const [name, one] of Object.entries(clients)) par[name] = await rate(IN_FLIGHT, one);
-
-    const base = seq['cinetpay Client.initPayment'];
-    console.log(`Sequential, ${seconds} s each (ratio = cinetpay's rate / this client's rate)\n`);
-    console.log('| client | requests/s | µs/request | cinetpay ÷ this |\n|---|---:|---:|---:|');
-    for (const [name, r] of Object.entries(seq)) console.log(`| ${name} | ${r.toFixed(0)} | ${(1e6 / r).toFixed(0)} | ${(base / r).toFixed(2)} |`);
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, one] of Object.entries(clients)) (seq[name] ??= []).push(await rate(1, one));
+      const wrk = spawnSync(BENCH, ['--wrk', url.replace('http://', ''), '1', String(Math.ceil(seconds))], { encoding: 'utf8' });
+      if (wrk.status === 0) (seq[WRK] ??= []).push(Number(wrk.stdout));
+    }
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, one] of Object.entries(clients)) (par[name] ??= []).push(await rate(IN_FLIGHT, one));
+    }
+    const table = (rates, withTime) => {
+      const base = rates['cinetpay Client.initPayment'];
+      const spread = rounds > 1 ? ' | per round' : '';
+      console.log(`| client | requests/s${withTime ? ' | µs/request' : ''} | cinetpay ÷ this${spread} |`);
+      console.log(`|---|---:|${withTime ? '---:|' : ''}---:|${rounds > 1 ? '---|' : ''}`);
+      for (const [name, r] of Object.entries(rates)) {
+        const m = median(r);
+        const per = r.map((x, i) => base[i] / x);
+        const range = rounds > 1 ? ` | ${Math.min(...per).toFixed(2)} to ${Math.max(...per).toFixed(2)}` : '';
+        console.log(`| ${name} | ${m.toFixed(0)}${withTime ? ` | ${(1e6 / m).toFixed(0)}` : ''} | ${(median(base) / m).toFixed(2)}${range} |`);
+      }
+    };
+    const how = rounds > 1 ? `medians of ${rounds} rounds of ${seconds} s, clients in turns` : `${seconds} s each`;
+    console.log(`Sequential, ${how} (ratio = cinetpay's rate / this client's rate)\n`);
+    table(seq, true);
     console.log(`\n${IN_FLIGHT} in flight\n`);
-    console.log('| client | requests/s | cinetpay ÷ this |\n|---|---:|---:|');
-    const pbase = par['cinetpay Client.initPayment'];
-    for (const [name, r] of Object.entries(par)) console.log(`| ${name} | ${r.toFixed(0)} | ${(pbase / r).toFixed(2)} |`);
+    table(par, false);
   } finally {
     server.kill();
   }

@@ -15,7 +15,9 @@ const USAGE: &str = "\
 usage: cinetpay-emulator [--host 127.0.0.1] [--port 0] [--config FILE.json]
                          [--account APIKEY:SITE_ID:SECRET:CUR[,CUR]]... [--rate-limit N]
                          [--notify-retry-ms N] [--notify-attempts N] [--notify-timeout-ms N] [--init-delay-ms N]
-                         [--quiet]
+                         [--tls-cert FILE --tls-key FILE] [--quiet]
+       cinetpay-emulator tls-certs DIR
+       cinetpay-emulator --help
 
   --port 0          pick a free port (printed on the first line)
   --config FILE     JSON: {\"accounts\": [{\"apikey\", \"site_id\", \"secret_key\", \"currencies\"}],
@@ -45,7 +47,15 @@ cinetpay-emulator tls-certs DIR
                     TLS tests: ca.pem (the client's ca_certificates); good.pem/.key
                     (127.0.0.1, valid); expired.pem/.key; wrong-host.pem/.key";
 
-fn parse(args: &[String]) -> Result<(Config, SocketAddr), String> {
+/// What the command line asks for.
+enum Command {
+    /// Serve with this configuration on this address.
+    Serve(Config, SocketAddr),
+    /// Print the usage on stdout and exit with success (`--help`).
+    Help,
+}
+
+fn parse(args: &[String]) -> Result<Command, String> {
     let mut config = Config::default();
     let mut accounts = Vec::new();
     let (mut host, mut port) = ("127.0.0.1".to_owned(), 0u16);
@@ -102,7 +112,7 @@ fn parse(args: &[String]) -> Result<(Config, SocketAddr), String> {
                     .map_err(|_| "--init-delay-ms wants a number".to_owned())?;
             }
             "--quiet" => log = false,
-            "-h" | "--help" => return Err(String::new()),
+            "-h" | "--help" => return Ok(Command::Help),
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -113,14 +123,14 @@ fn parse(args: &[String]) -> Result<(Config, SocketAddr), String> {
     let addr: SocketAddr = format!("{host}:{port}")
         .parse()
         .map_err(|_| format!("bad --host/--port: {host}:{port}"))?;
-    Ok((config, addr))
+    Ok(Command::Serve(config, addr))
 }
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("tls-certs") {
         let Some(dir) = args.get(1) else {
-            eprintln!("cinetpay-emulator tls-certs DIR");
+            eprintln!("cinetpay-emulator: tls-certs needs a directory\n{USAGE}");
             return ExitCode::from(2);
         };
         return match cinetpay_emulator::tls::write_test_certificates(dir.as_ref()) {
@@ -137,11 +147,13 @@ fn main() -> ExitCode {
         };
     }
     let (config, addr) = match parse(&args) {
-        Ok(parsed) => parsed,
+        Ok(Command::Serve(config, addr)) => (config, addr),
+        Ok(Command::Help) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         Err(e) => {
-            if !e.is_empty() {
-                eprintln!("cinetpay-emulator: {e}");
-            }
+            eprintln!("cinetpay-emulator: {e}");
             eprintln!("{USAGE}");
             return ExitCode::from(2);
         }

@@ -67,6 +67,24 @@ fn bad_flags_print_usage_and_exit_2() {
 }
 
 #[test]
+fn help_prints_the_usage_on_stdout_and_succeeds() {
+    for flag in ["--help", "-h"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_cinetpay-emulator"))
+            .arg(flag)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{flag}");
+        let usage = String::from_utf8_lossy(&out.stdout);
+        assert!(usage.starts_with("usage: cinetpay-emulator"), "{usage}");
+        // Every flag the parser takes is in the usage line.
+        for taken in ["--tls-cert FILE --tls-key FILE", "--init-delay-ms", "tls-certs DIR"] {
+            assert!(usage.contains(taken), "{taken} missing from {usage}");
+        }
+        assert!(out.stderr.is_empty());
+    }
+}
+
+#[test]
 fn the_inspection_endpoint_shows_what_was_received() {
     let emulator = cinetpay_emulator::Emulator::start(Default::default()).unwrap();
     let addr = emulator.addr();
