@@ -62,10 +62,10 @@ fn run(serve: bool) -> Result<(), String> {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis());
     let id = format!("ORDER-{stamp}");
-    let request = PaymentRequest::new(id.clone(), 2500, Currency::Xof, "Commande 42")
+    let request = PaymentRequest::new(id.clone(), 2500, Currency::Xof, format!("Commande {id}"))
         .notify_url(format!("{shop}/notify"))
         .return_url(format!("{shop}/orders/{id}/return"))
-        .metadata("order=42");
+        .metadata(format!("order={id}"));
     if let Ok(mut o) = orders.lock() {
         // Stored before CinetPay is called, as its docs advise.
         o.insert(id.clone(), (2500, "XOF".into(), "pending".into()));
