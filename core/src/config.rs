@@ -219,7 +219,8 @@ impl ClientConfig {
         self
     }
 
-    /// Checks every setting; returns the parsed endpoint of the payment initialisation.
+    /// Checks every setting but `ca_certificates` (see below); returns the parsed endpoint of
+    /// the payment initialisation.
     pub(crate) fn validate(&self) -> Result<Url> {
         if self.api_key.0.trim().is_empty() {
             return Err(Error::validation(
@@ -257,7 +258,8 @@ impl ClientConfig {
                 ));
             }
         }
-        self.extra_roots()?;
+        // `ca_certificates` is checked where it is parsed for use, once (`Client::new`'s TLS
+        // configuration).
         endpoint(&self.base_url, crate::operation::INIT_PAYMENT_PATH)
     }
 }
