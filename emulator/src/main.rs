@@ -223,11 +223,19 @@ mod tests {
         s.split_whitespace().map(str::to_owned).collect()
     }
 
+    #[allow(clippy::panic)]
+    fn config(a: &[String]) -> Config {
+        match parse(a).expect("parse") {
+            Command::Serve(config, _) => config,
+            Command::Help => panic!("not --help"),
+        }
+    }
+
     #[test]
     fn notification_flags() {
-        let (c, _) = parse(&args("--notify-retry-ms 50 --notify-attempts 2")).expect("parse");
+        let c = config(&args("--notify-retry-ms 50 --notify-attempts 2"));
         assert_eq!((c.notify_retry_initial_ms, c.notify_max_attempts), (50, 2));
-        let (c, _) = parse(&[]).expect("parse");
+        let c = config(&[]);
         assert_eq!(
             (c.notify_retry_initial_ms, c.notify_max_attempts),
             (1000, 5)
