@@ -80,6 +80,8 @@ struct Inner {
     config: ClientConfig,
     payment: Endpoint,
     check: Endpoint,
+    /// Where Seamless pages load the script from.
+    seamless_script: crate::seamless::Script,
     user_agent: HeaderValue,
 }
 
@@ -113,6 +115,7 @@ impl Client {
     pub fn new(config: ClientConfig) -> Result<Client> {
         let payment_endpoint = config.validate()?;
         let check_endpoint = crate::config::endpoint(&config.base_url, CHECK_PAYMENT.path())?;
+        let seamless_script = crate::seamless::Script::for_base_url(&config.base_url)?;
         let mut ua = USER_AGENT_PREFIX.to_owned();
         if let Some(info) = config.app_info.as_deref().filter(|i| !i.trim().is_empty()) {
             ua.push(' ');
@@ -134,6 +137,7 @@ impl Client {
                 config,
                 payment: Endpoint::new(payment_endpoint, &ua),
                 check: Endpoint::new(check_endpoint, &ua),
+                seamless_script,
                 user_agent,
             }),
         })
@@ -332,7 +336,12 @@ impl Client {
     pub fn seamless_checkout(&self, request: &PaymentRequest) -> Result<SeamlessCheckout> {
         crate::validate::seamless_request(request)?;
         let config = &self.inner.config;
-        crate::seamless::checkout(request, &config.api_key, &config.site_id, &config.base_url)
+        Ok(crate::seamless::checkout(
+            request,
+            &config.api_key,
+            &config.site_id,
+            &self.inner.seamless_script,
+        ))
     }
 
     /// Like [`Client::seamless_checkout`], for a payload with CinetPay's field names (parsed

@@ -108,13 +108,35 @@ impl SeamlessCheckout {
     }
 }
 
+/// Where a client's Seamless pages load the script from: decided once per client, from its
+/// `base_url`.
+#[derive(Debug, Clone)]
+pub(crate) struct Script {
+    mode: SeamlessMode,
+    url: String,
+}
+
+impl Script {
+    /// CinetPay's script, or the emulator's stand-in under a loopback `base_url`.
+    pub(crate) fn for_base_url(base_url: &str) -> Result<Script> {
+        let mode = SeamlessMode::for_base_url(base_url);
+        let url = match mode {
+            SeamlessMode::Production => PRODUCTION_SCRIPT_URL.to_owned(),
+            SeamlessMode::Emulator => {
+                crate::config::endpoint(base_url, EMULATOR_SCRIPT_PATH)?.to_string()
+            }
+        };
+        Ok(Script { mode, url })
+    }
+}
+
 /// Builds the checkout for a request that passed the Seamless rules.
 pub(crate) fn checkout(
     request: &crate::PaymentRequest,
     api_key: &Secret,
     site_id: &str,
-    base_url: &str,
-) -> Result<SeamlessCheckout> {
+    script: &Script,
+) -> SeamlessCheckout {
     // The wire form of initialisation, so that both integrations normalise alike.
     let mut get_checkout = request.to_wire_map("", "");
     for key in ["apikey", "site_id", "notify_url"] {
@@ -123,28 +145,25 @@ pub(crate) fn checkout(
     if request.return_url.trim().is_empty() {
         get_checkout.shift_remove("return_url");
     }
-    let mode = SeamlessMode::for_base_url(base_url);
-    let script_url = match mode {
-        SeamlessMode::Production => PRODUCTION_SCRIPT_URL.to_owned(),
-        SeamlessMode::Emulator => {
-            crate::config::endpoint(base_url, EMULATOR_SCRIPT_PATH)?.to_string()
-        }
-    };
-    Ok(SeamlessCheckout {
-        script_url,
+    SeamlessCheckout {
+        script_url: script.url.clone(),
         set_config: SeamlessConfig {
             apikey: api_key.clone(),
             site_id: site_id.to_owned(),
             notify_url: request.notify_url.clone(),
-            mode,
+            mode: script.mode,
         },
         get_checkout,
-    })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn script(base_url: &str) -> Script {
+        Script::for_base_url(base_url).expect("a valid base_url")
+    }
 
     #[test]
     fn the_mode_follows_the_base_url() {
@@ -171,7 +190,12 @@ mod tests {
         let request = crate::PaymentRequest::new("T1", 100, crate::Currency::Xof, "Order 1")
             .notify_url("https://shop.example/n");
         let key = Secret::from("KEY-123".to_owned());
-        let c = checkout(&request, &key, "445160", "http://127.0.0.1:9000/base").expect("ok");
+        let c = checkout(
+            &request,
+            &key,
+            "445160",
+            &script("http://127.0.0.1:9000/base"),
+        );
         assert_eq!(c.script_url, "http://127.0.0.1:9000/base/seamless/main.js");
         assert_eq!(c.set_config.mode, SeamlessMode::Emulator);
         let keys: Vec<&str> = c.get_checkout.keys().map(String::as_str).collect();
@@ -187,7 +211,7 @@ mod tests {
         );
         assert!(!format!("{c:?}").contains("KEY-123"));
         assert_eq!(c.to_json()["set_config"]["apikey"], "KEY-123");
-        let c = checkout(&request, &key, "445160", crate::DEFAULT_BASE_URL).expect("ok");
+        let c = checkout(&request, &key, "445160", &script(crate::DEFAULT_BASE_URL));
         assert_eq!(c.script_url, PRODUCTION_SCRIPT_URL);
         assert_eq!(c.to_json()["set_config"]["mode"], "PRODUCTION");
     }
