@@ -1,16 +1,17 @@
-//! A blocking client for Rust code without an async runtime, and the runtimes of blocking calls
-//! that need one. (The bindings' blocking calls, Python's `Client`, C and PHP, need none: they
-//! run `bridge::call_blocking` on the calling thread's own socket.)
+//! A blocking client for Rust code without an async runtime, and the runtimes of the blocking
+//! calls that need one.
 //!
-//! A call of this client, or a bridge call through a proxy (which only reqwest honours), runs on
-//! a runtime owned by the calling thread: a current-thread tokio runtime and a connection pool
-//! per thread, built on the thread's first call. The request, the wait and the answer all happen
-//! on the caller's thread, with no hand-off to another thread and back, which on these VMs cost
-//! tens of µs per call. A thread keeps its connections warm between calls; a pool is never
-//! shared between runtimes (`Client::http`).
+//! This client's calls, like the bindings' blocking calls (Python's `Client`, C, PHP, through
+//! `bridge::call_blocking`), run on the calling thread's own kept-alive socket, with no runtime
+//! (`Client::post_blocking`): no hand-off to another thread and back, which on these VMs costs
+//! tens of µs per call.
 //!
-//! A thread that is already inside a tokio runtime cannot block on another one. Its calls go to
-//! one process-wide runtime with two workers (built on first use, and also the runtime of the
+//! Only a call through a proxy (which only reqwest honours) needs a runtime. It runs on one owned
+//! by the calling thread: a current-thread tokio runtime and a connection pool per thread, built
+//! on the thread's first such call. A pool is never shared between runtimes (`Client::http`).
+//!
+//! A thread that is already inside a tokio runtime cannot block on another one. Its proxied
+//! calls go to one process-wide runtime with two workers (built on first use, and also the runtime of the
 //! Python binding's asyncio calls), and the caller waits on a channel.
 //!
 //! After `fork()`, a child's first call builds a new runtime and new pools: the ones inherited
@@ -29,6 +30,7 @@ use crate::notification::NotificationForm;
 use crate::outcome::{Expected, NotificationOutcome};
 use crate::payload::PaymentPayload;
 use crate::payment::{PaymentLink, PaymentRequest};
+use crate::response::{decode_check_response, decode_payment_response};
 use crate::status::{PaymentLookup, PaymentStatus};
 
 /// The runtime shared by every blocking client, and by bindings that need one (the Python
@@ -63,7 +65,10 @@ pub fn runtime() -> Result<&'static Runtime> {
     }
 }
 
-/// The blocking twin of [`crate::Client`]: same configuration, same behaviour.
+/// The blocking twin of [`crate::Client`]: same configuration, same behaviour. Each call runs
+/// on the calling thread, on its own kept-alive connection (one per thread and client).
+/// Called from async code it blocks that task's thread, as any blocking call would: use
+/// [`crate::Client`] there.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: crate::Client,
@@ -89,19 +94,36 @@ impl Client {
 
     /// See [`crate::Client::init_payment`].
     pub fn init_payment(&self, request: &PaymentRequest) -> Result<PaymentLink> {
-        // Validate on the caller's thread: bad input costs no hop to the runtime.
         request.validate()?;
-        let client = self.inner.clone();
-        let request = request.clone();
-        run(async move { client.send_validated(&request).await })
+        self.send_payment(request)
     }
 
     /// See [`crate::Client::init_payment_payload`].
     pub fn init_payment_payload(&self, payload: &PaymentPayload) -> Result<PaymentLink> {
-        // Validated on the caller's thread, as above.
         let prepared = self.inner.prepare_payload(payload.clone())?;
-        let client = self.inner.clone();
-        run(async move { client.send_prepared(&prepared).await })
+        self.send_payment(prepared.request())
+    }
+
+    /// Sends a validated request.
+    fn send_payment(&self, request: &PaymentRequest) -> Result<PaymentLink> {
+        if self.inner.via_proxy() {
+            let client = self.inner.clone();
+            let request = request.clone();
+            return run(async move { client.send_validated(&request).await });
+        }
+        let out = self.inner.outbound_payment(request);
+        on_this_thread(|| self.inner.send_blocking(&out, decode_payment_response))
+    }
+
+    /// The status of record for a validated lookup.
+    fn send_check(&self, lookup: &PaymentLookup) -> Result<PaymentStatus> {
+        if self.inner.via_proxy() {
+            let client = self.inner.clone();
+            let lookup = lookup.clone();
+            return run(async move { client.send_check(&lookup).await });
+        }
+        let out = self.inner.outbound_check(lookup);
+        on_this_thread(|| self.inner.send_blocking(&out, decode_check_response))
     }
 }
 
@@ -117,9 +139,7 @@ impl Client {
     /// See [`crate::Client::check_payment`].
     pub fn check_payment(&self, lookup: &PaymentLookup) -> Result<PaymentStatus> {
         lookup.validate()?;
-        let client = self.inner.clone();
-        let lookup = lookup.clone();
-        run(async move { client.send_check(&lookup).await })
+        self.send_check(lookup)
     }
 
     /// See [`crate::Client::handle_notification`]. The `x-token` is verified on the caller's
@@ -131,10 +151,14 @@ impl Client {
         expected: &Expected,
     ) -> Result<NotificationOutcome> {
         let lookup = self.inner.verified_lookup(form, x_token)?;
-        let client = self.inner.clone();
-        let (form, expected) = (form.clone(), expected.clone());
-        run(async move { client.check_and_decide(form, &lookup, &expected).await })
+        let status = self.send_check(&lookup)?;
+        Ok(NotificationOutcome::decide(form.clone(), status, expected))
     }
+}
+
+/// Runs `call` on this thread: a panic is an `internal` error, never a panic of the caller.
+fn on_this_thread<T>(call: impl FnOnce() -> Result<T>) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(call)).unwrap_or_else(|_| Err(panicked()))
 }
 
 /// Runs `fut` and waits for it on the calling thread: on the thread's own runtime, or on the

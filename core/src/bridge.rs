@@ -426,6 +426,40 @@ mod tests {
     }
 
     #[test]
+    fn the_rust_blocking_client_runs_on_the_calling_thread_without_a_runtime() {
+        let created = r#"{"code":"201","message":"CREATED","description":"ok","data":{"payment_token":"tok","payment_url":"https://checkout.example/p/tok"},"api_response_id":"1.2"}"#;
+        let busy = r#"{"code":"503","message":"BUSY","description":"try later"}"#;
+        let paid = r#"{"code":"00","message":"SUCCES","data":{"amount":"100","currency":"XOF","status":"ACCEPTED","payment_method":"OM","description":"d","metadata":null,"operator_id":"1","payment_date":"2026-11-28 08:00:00"},"api_response_id":"1.3"}"#;
+        let (url, server) = serve(vec![created, busy, paid]);
+        let caller = std::thread::spawn(move || {
+            let client =
+                crate::blocking::Client::new(ClientConfig::new("k-0000000000", "1").base_url(&url))
+                    .expect("client");
+            let request = crate::PaymentRequest::new("T-1", 100, crate::Currency::Xof, "Order")
+                .notify_url("https://shop.example/notify")
+                .return_url("https://shop.example/return");
+            let link = client.init_payment(&request);
+            let runtime = crate::blocking::thread_runtime_built();
+            // The check's retry after the 503 is slept on this thread too.
+            let status = client.check_payment(&crate::PaymentLookup::TransactionId("T-1".into()));
+            (
+                link,
+                status,
+                runtime || crate::blocking::thread_runtime_built(),
+            )
+        });
+        let (link, status, runtime) = caller.join().expect("no panic");
+        assert!(
+            !runtime,
+            "the blocking client built a runtime on its thread"
+        );
+        assert_eq!(link.expect("created").payment_token, "tok");
+        assert!(status.expect("checked").is_paid());
+        // Three requests on one kept connection.
+        assert_eq!(server.join().expect("server"), 3);
+    }
+
+    #[test]
     fn every_listed_operation_is_dispatched() {
         for name in operations() {
             // An empty object fails validation (a missing field), never the dispatch.

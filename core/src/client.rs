@@ -472,39 +472,63 @@ impl Client {
         }
     }
 
-    /// Sends one operation's request, retrying as its [`RetryPolicy`] allows.
+    /// Sends one operation's request through reqwest, retrying as its [`RetryPolicy`] allows.
     async fn post<T>(&self, call: &Call<'_>, body: Bytes, decode: Decoder<T>) -> Result<T> {
         let inner = &*self.inner;
-        // A caller of the Rust `blocking::Client`: its own socket, no runtime in between
-        // (crate::direct), with the request's bytes built once for every attempt.
-        let direct = (crate::blocking::on_thread_runtime() && !inner.via_proxy)
-            .then(|| self.request_bytes(call.op, &body));
         let mut attempt: u32 = 0;
         loop {
-            let result = if let Some(request) = &direct {
-                match self.post_direct(call.url, request) {
-                    Ok(answer) => decode(answer.status, answer.retry_after, &answer.body),
-                    Err(failure) => Err(self.failure_error(failure, call, attempt)),
-                }
-            } else {
-                let sent = self
-                    .http()?
-                    .post(call.url.clone())
-                    .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                    .header(ACCEPT, HeaderValue::from_static("application/json"))
-                    .header(USER_AGENT, inner.user_agent.clone())
-                    .body(body.clone())
-                    .send()
-                    .await;
-                match sent {
-                    Ok(response) => self.read(response, call, decode).await,
-                    Err(e) => Err(self.transport_error(e, call, attempt)),
-                }
+            let sent = self
+                .http()?
+                .post(call.url.clone())
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .header(ACCEPT, HeaderValue::from_static("application/json"))
+                .header(USER_AGENT, inner.user_agent.clone())
+                .body(body.clone())
+                .send()
+                .await;
+            let result = match sent {
+                Ok(response) => self.read(response, call, decode).await,
+                Err(e) => Err(self.transport_error(e, call, attempt)),
             };
             match self.after_attempt(call.op, result, attempt) {
                 Ok(done) => return done,
                 Err(delay) => {
                     tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+            }
+        }
+    }
+
+    /// Sends `out` on the calling thread, blocking (see [`Client::post_blocking`]).
+    pub(crate) fn send_blocking<T>(&self, out: &Outbound, decode: Decoder<T>) -> Result<T> {
+        let request = self.request_bytes(out.op, &out.body);
+        self.post_blocking(&out.call(self), &request, decode)
+    }
+
+    /// Sends one operation's request on the calling thread, blocking, retrying as its
+    /// [`RetryPolicy`] allows: each attempt on the thread's kept connection for this client
+    /// (`crate::direct`, with `request`'s bytes built once for every attempt), a retry's delay
+    /// slept. No runtime and no other thread is involved, so a call costs no cross-thread
+    /// wake-up. The blocking callers' transport: the Rust [`crate::blocking::Client`], and,
+    /// through [`crate::bridge::Exchange`], Python's `Client`, C and PHP. Not with a proxy,
+    /// which only reqwest honours ([`Client::via_proxy`]).
+    pub(crate) fn post_blocking<T>(
+        &self,
+        call: &Call<'_>,
+        request: &[u8],
+        decode: impl Fn(u16, Option<Duration>, &[u8]) -> Result<T>,
+    ) -> Result<T> {
+        let mut attempt: u32 = 0;
+        loop {
+            let result = match self.post_direct(call.url, request) {
+                Ok(answer) => decode(answer.status, answer.retry_after, &answer.body),
+                Err(failure) => Err(self.failure_error(failure, call, attempt)),
+            };
+            match self.after_attempt(call.op, result, attempt) {
+                Ok(done) => return done,
+                Err(delay) => {
+                    std::thread::sleep(delay);
                     attempt += 1;
                 }
             }

@@ -79,6 +79,21 @@ pub(crate) enum Decode {
     },
 }
 
+impl Decode {
+    /// The bridge's result for one answer.
+    fn apply(&self, status: u16, retry_after: Option<Duration>, body: &[u8]) -> Result<Value> {
+        match self {
+            Decode::Payment => decode_payment_response(status, retry_after, body)
+                .map(|link| crate::bridge::link_json(&link)),
+            Decode::Check => decode_check_response(status, retry_after, body).map(|s| s.to_json()),
+            Decode::Notification { form, expected } => {
+                decode_check_response(status, retry_after, body)
+                    .map(|s| NotificationOutcome::decide(form.clone(), s, expected).to_json())
+            }
+        }
+    }
+}
+
 /// One network call of the bridge, across its attempts.
 pub struct Exchange {
     client: Client,
@@ -143,24 +158,14 @@ impl Exchange {
         }
     }
 
-    /// Runs the call to its end on the calling thread, blocking: each attempt on the thread's
-    /// kept connection for this client (`crate::direct`), and a retry's delay slept. This is
-    /// the blocking callers' transport (Python's `Client`, C, PHP): no runtime and no other
-    /// thread is involved, so a call costs no cross-thread wake-up.
-    pub(crate) fn run_blocking(mut self) -> Result<Value> {
-        loop {
-            let sent = self
-                .client
-                .post_direct(self.client.endpoint(self.out.op), &self.request);
-            let step = match sent {
-                Ok(answer) => self.answered(&answer),
-                Err(failure) => self.failed(failure),
-            };
-            match step {
-                Step::Done(result) => return result,
-                Step::Retry(delay) => std::thread::sleep(delay),
-            }
-        }
+    /// Runs the call to its end on the calling thread, blocking (`Client::post_blocking`): the
+    /// transport of Python's `Client`, C and PHP.
+    pub(crate) fn run_blocking(self) -> Result<Value> {
+        let call = self.out.call(&self.client);
+        self.client
+            .post_blocking(&call, &self.request, |status, retry_after, body| {
+                self.decode.apply(status, retry_after, body)
+            })
     }
 
     /// The attempt failed in the host's hands (a refused connection, a timeout).
@@ -171,16 +176,9 @@ impl Exchange {
     }
 
     fn answered(&mut self, answer: &Answer) -> Step {
-        let (status, retry_after, body) = (answer.status, answer.retry_after, &answer.body[..]);
-        let result = match &self.decode {
-            Decode::Payment => decode_payment_response(status, retry_after, body)
-                .map(|link| crate::bridge::link_json(&link)),
-            Decode::Check => decode_check_response(status, retry_after, body).map(|s| s.to_json()),
-            Decode::Notification { form, expected } => {
-                decode_check_response(status, retry_after, body)
-                    .map(|s| NotificationOutcome::decide(form.clone(), s, expected).to_json())
-            }
-        };
+        let result = self
+            .decode
+            .apply(answer.status, answer.retry_after, &answer.body);
         self.next(result)
     }
 
