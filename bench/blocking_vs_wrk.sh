@@ -17,7 +17,10 @@ for run in $(seq "$runs"); do
     echo "$(wrk_us) $("$work/c_bench" "$url" "$secs") $(wrk_us) $(.venv/bin/python bench/python_seq.py "$url" "$secs")"
   done | python3 -c '
 import statistics, sys
-w1, c, w2, p = (statistics.median(column) for column in zip(*(map(float, line.split()) for line in sys.stdin)))
+rows = [line.split() for line in sys.stdin]
+if not rows or any(len(row) != 4 for row in rows):
+    sys.exit(f"run {sys.argv[1]}: a measurement failed (wrk, C or Python printed nothing)")
+w1, c, w2, p = (statistics.median(map(float, column)) for column in zip(*rows))
 print(f"| {sys.argv[1]} | {w1:.1f} | {c:.1f} | {c / w1:.2f} | {w2:.1f} | {p:.1f} | {p / w2:.2f} |")
 ' "$run"
 done

@@ -21,7 +21,13 @@ if (!A || !B) {
   process.exit(2);
 }
 const target = path.join(__dirname, '..', 'target');
-const BENCH = [path.join(target, 'release', 'cinetpay-bench'), ...fs.readdirSync(target).map((d) => path.join(target, d, 'release', 'cinetpay-bench'))].find((p) => fs.existsSync(p));
+const BENCH = fs.existsSync(target)
+  ? [path.join(target, 'release', 'cinetpay-bench'), ...fs.readdirSync(target).map((d) => path.join(target, d, 'release', 'cinetpay-bench'))].find((p) => fs.existsSync(p))
+  : undefined;
+if (!BENCH) {
+  console.error('no cinetpay-bench: run `cargo build --release -p cinetpay-bench` first');
+  process.exit(2);
+}
 
 let n = 0;
 const payload = () => ({
@@ -48,7 +54,10 @@ async function slot(one) {
   return ((performance.now() - started) * 1000) / calls;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 
 async function main() {
   const server = spawn(BENCH, ['--serve'], { stdio: ['ignore', 'pipe', 'inherit'] });

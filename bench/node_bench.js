@@ -28,7 +28,7 @@ const option = (name) => Number(process.argv.includes(name) ? process.argv[proce
 const seconds = option('--seconds') || 3;
 const rounds = option('--rounds') || 1;
 const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
@@ -84,7 +84,8 @@ async function main() {
     for (let round = 0; round < rounds; round++) {
       for (const [name, one] of Object.entries(clients)) (seq[name] ??= []).push(await rate(1, one));
       const wrk = spawnSync(BENCH, ['--wrk', url.replace('http://', ''), '1', String(Math.ceil(seconds))], { encoding: 'utf8' });
-      if (wrk.status === 0) (seq[WRK] ??= []).push(Number(wrk.stdout));
+      // NaN when wrk failed, so that every client's rounds stay aligned.
+      (seq[WRK] ??= []).push(wrk.status === 0 ? Number(wrk.stdout) : NaN);
     }
     for (let round = 0; round < rounds; round++) {
       for (const [name, one] of Object.entries(clients)) (par[name] ??= []).push(await rate(IN_FLIGHT, one));
@@ -96,7 +97,7 @@ async function main() {
       console.log(`|---|---:|${withTime ? '---:|' : ''}---:|${rounds > 1 ? '---|' : ''}`);
       for (const [name, r] of Object.entries(rates)) {
         const m = median(r);
-        const per = r.map((x, i) => base[i] / x);
+        const per = r.map((x, i) => base[i] / x).filter((x) => !Number.isNaN(x));
         const range = rounds > 1 ? ` | ${Math.min(...per).toFixed(2)} to ${Math.max(...per).toFixed(2)}` : '';
         console.log(`| ${name} | ${m.toFixed(0)}${withTime ? ` | ${(1e6 / m).toFixed(0)}` : ''} | ${(median(base) / m).toFixed(2)}${range} |`);
       }

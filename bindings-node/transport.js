@@ -22,7 +22,7 @@ const MAX_IDLE = 256;
 // which the core accepts, are that long.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 // Every connection's reads land in this one buffer (`onread`) and go straight to the attempt:
-// no Buffer per read and none of the stream's 'data' machinery, about 8 µs of a call on an idle
+// no Buffer per read and none of the stream's 'data' machinery, about 6 µs of a call on an idle
 // host (BENCHMARKS.md). One is enough: a read is handled on this thread before the next, and the
 // native side copies what it keeps.
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
@@ -268,7 +268,10 @@ class Transport {
     socket.once('connect', () => attempt.connected());
   }
 
-  /** Routes a connection's events to the attempt using it; an idle one that hears anything is closed. */
+  /**
+   * Routes a connection's end, errors and close to the attempt using it (its reads go through
+   * `onread`, set in `#start`); an idle one that hears anything is closed.
+   */
   #watch(conn) {
     const { socket } = conn;
     socket.on('end', () => (conn.attempt ? conn.attempt.end() : this.discard(conn)));

@@ -951,6 +951,18 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_ca_certificates_is_refused_naming_the_field() {
+        for pem in [
+            "/etc/ssl/ca.pem",
+            "-----BEGIN CERTIFICATE-----\nnot base64\n",
+        ] {
+            let e = Client::new(ClientConfig::new("k", "1").ca_certificates(pem)).expect_err(pem);
+            assert_eq!(e.code(), ErrorCode::Validation, "{pem}: {e}");
+            assert_eq!(e.field(), Some("ca_certificates"), "{pem}: {e}");
+        }
+    }
+
+    #[test]
     fn debug_hides_keys() {
         let c = Client::new(ClientConfig::new("APIKEY-XYZ", "445160").secret_key("SEC-XYZ"))
             .expect("client");

@@ -17,7 +17,7 @@ usage: cinetpay-emulator [--host 127.0.0.1] [--port 0] [--config FILE.json]
                          [--notify-retry-ms N] [--notify-attempts N] [--notify-timeout-ms N] [--init-delay-ms N]
                          [--tls-cert FILE --tls-key FILE] [--quiet]
        cinetpay-emulator tls-certs DIR
-       cinetpay-emulator --help
+       cinetpay-emulator --help | -h
 
   --port 0          pick a free port (printed on the first line)
   --config FILE     JSON: {\"accounts\": [{\"apikey\", \"site_id\", \"secret_key\", \"currencies\"}],
@@ -129,7 +129,8 @@ fn parse(args: &[String]) -> Result<Command, String> {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("tls-certs") {
-        let Some(dir) = args.get(1) else {
+        // A flag is not a directory: `tls-certs --help` must not create one named `--help`.
+        let Some(dir) = args.get(1).filter(|d| !d.starts_with('-')) else {
             eprintln!("cinetpay-emulator: tls-certs needs a directory\n{USAGE}");
             return ExitCode::from(2);
         };

@@ -89,6 +89,21 @@ fn help_prints_the_usage_on_stdout_and_succeeds() {
 }
 
 #[test]
+fn tls_certs_takes_no_flag_for_a_directory() {
+    let dir = std::env::temp_dir().join(format!("emulator-certs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cinetpay-emulator"))
+        .args(["tls-certs", "--help"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("tls-certs needs a directory"));
+    assert!(!dir.join("--help").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn the_inspection_endpoint_shows_what_was_received() {
     let emulator = cinetpay_emulator::Emulator::start(Default::default()).unwrap();
     let addr = emulator.addr();
