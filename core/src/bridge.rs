@@ -346,6 +346,12 @@ mod tests {
             .expect("client")
     }
 
+    /// A payment created, the check endpoint busy, and a payment paid: what the blocking tests'
+    /// server answers in turn.
+    const CREATED: &str = r#"{"code":"201","message":"CREATED","description":"ok","data":{"payment_token":"tok","payment_url":"https://checkout.example/p/tok"},"api_response_id":"1.2"}"#;
+    const BUSY: &str = r#"{"code":"503","message":"BUSY","description":"try later"}"#;
+    const PAID: &str = r#"{"code":"00","message":"SUCCES","data":{"amount":"100","currency":"XOF","status":"ACCEPTED","payment_method":"OM","description":"d","metadata":null,"operator_id":"1","payment_date":"2026-11-28 08:00:00"},"api_response_id":"1.3"}"#;
+
     /// A server that answers `answers` in turn, each on the connection it is given (one
     /// connection, kept alive), and counts the requests it read.
     fn serve(answers: Vec<&'static str>) -> (String, std::thread::JoinHandle<usize>) {
@@ -396,10 +402,7 @@ mod tests {
 
     #[test]
     fn blocking_calls_run_on_the_calling_thread_without_a_runtime() {
-        let created = r#"{"code":"201","message":"CREATED","description":"ok","data":{"payment_token":"tok","payment_url":"https://checkout.example/p/tok"},"api_response_id":"1.2"}"#;
-        let busy = r#"{"code":"503","message":"BUSY","description":"try later"}"#;
-        let paid = r#"{"code":"00","message":"SUCCES","data":{"amount":"100","currency":"XOF","status":"ACCEPTED","payment_method":"OM","description":"d","metadata":null,"operator_id":"1","payment_date":"2026-11-28 08:00:00"},"api_response_id":"1.3"}"#;
-        let (url, server) = serve(vec![created, busy, paid]);
+        let (url, server) = serve(vec![CREATED, BUSY, PAID]);
         let caller = std::thread::spawn(move || {
             let client =
                 Client::new(ClientConfig::new("k-0000000000", "1").base_url(&url)).expect("client");
@@ -427,10 +430,7 @@ mod tests {
 
     #[test]
     fn the_rust_blocking_client_runs_on_the_calling_thread_without_a_runtime() {
-        let created = r#"{"code":"201","message":"CREATED","description":"ok","data":{"payment_token":"tok","payment_url":"https://checkout.example/p/tok"},"api_response_id":"1.2"}"#;
-        let busy = r#"{"code":"503","message":"BUSY","description":"try later"}"#;
-        let paid = r#"{"code":"00","message":"SUCCES","data":{"amount":"100","currency":"XOF","status":"ACCEPTED","payment_method":"OM","description":"d","metadata":null,"operator_id":"1","payment_date":"2026-11-28 08:00:00"},"api_response_id":"1.3"}"#;
-        let (url, server) = serve(vec![created, busy, paid]);
+        let (url, server) = serve(vec![CREATED, BUSY, PAID]);
         let caller = std::thread::spawn(move || {
             let client =
                 crate::blocking::Client::new(ClientConfig::new("k-0000000000", "1").base_url(&url))
