@@ -11,8 +11,8 @@
 //! on the thread's first such call. A pool is never shared between runtimes (`Client::http`).
 //!
 //! A thread that is already inside a tokio runtime cannot block on another one. Its proxied
-//! calls go to one process-wide runtime with two workers (built on first use, and also the runtime of the
-//! Python binding's asyncio calls), and the caller waits on a channel.
+//! calls go to one process-wide runtime with two workers (built on first use, and also the
+//! runtime of the Python binding's asyncio calls), and the caller waits on a channel.
 //!
 //! After `fork()`, a child's first call builds a new runtime and new pools: the ones inherited
 //! from the parent are left alone, since the parent still uses their sockets.
@@ -111,8 +111,10 @@ impl Client {
             let request = request.clone();
             return run(async move { client.send_validated(&request).await });
         }
-        let out = self.inner.outbound_payment(request);
-        on_this_thread(|| self.inner.send_blocking(&out, decode_payment_response))
+        on_this_thread(|| {
+            let out = self.inner.outbound_payment(request);
+            self.inner.send_blocking(&out, decode_payment_response)
+        })
     }
 
     /// The status of record for a validated lookup.
@@ -122,8 +124,10 @@ impl Client {
             let lookup = lookup.clone();
             return run(async move { client.send_check(&lookup).await });
         }
-        let out = self.inner.outbound_check(lookup);
-        on_this_thread(|| self.inner.send_blocking(&out, decode_check_response))
+        on_this_thread(|| {
+            let out = self.inner.outbound_check(lookup);
+            self.inner.send_blocking(&out, decode_check_response)
+        })
     }
 }
 
@@ -152,7 +156,7 @@ impl Client {
     ) -> Result<NotificationOutcome> {
         let lookup = self.inner.verified_lookup(form, x_token)?;
         let status = self.send_check(&lookup)?;
-        Ok(NotificationOutcome::decide(form.clone(), status, expected))
+        on_this_thread(|| Ok(NotificationOutcome::decide(form.clone(), status, expected)))
     }
 }
 
@@ -163,7 +167,8 @@ fn on_this_thread<T>(call: impl FnOnce() -> Result<T>) -> Result<T> {
 
 /// Runs `fut` and waits for it on the calling thread: on the thread's own runtime, or on the
 /// shared one when the thread is inside a runtime already. A panic in `fut` is an `internal`
-/// error, never a panic of the caller.
+/// error, never a panic of the caller. The SDK's own blocking calls come here only through a
+/// proxy, which only reqwest honours; the others need no runtime (`Client::post_blocking`).
 pub fn run<T: Send + 'static>(fut: impl Future<Output = Result<T>> + Send + 'static) -> Result<T> {
     if tokio::runtime::Handle::try_current().is_err() && thread_runtime_ready() {
         return run_on_thread(fut);
@@ -179,7 +184,7 @@ pub fn run<T: Send + 'static>(fut: impl Future<Output = Result<T>> + Send + 'sta
 pub(crate) fn panicked() -> Error {
     Error::new(
         ErrorCode::Internal,
-        "the request task panicked; please report this bug",
+        "the request panicked; please report this bug",
     )
 }
 

@@ -1,5 +1,5 @@
-//! The client: connection pools (one shared, one per blocking thread), validation before sending,
-//! retries as each operation allows.
+//! The client: connections (a shared pool for async calls, a kept-alive socket per blocking
+//! thread), validation before sending, retries as each operation allows.
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
@@ -44,8 +44,8 @@ pub const USER_AGENT_PREFIX: &str = concat!("cinetpay-rust/", env!("CARGO_PKG_VE
 const MAX_RETRY_DELAY: Duration = Duration::from_secs(5);
 
 /// The CinetPay client. Cheap to clone (an `Arc`), safe to share across threads and tasks.
-/// Async calls share one connection pool; blocking calls ([`crate::blocking`]) use one pool per
-/// calling thread.
+/// Async calls share one connection pool; blocking calls ([`crate::blocking`]) use one
+/// kept-alive connection per calling thread (and a pool per thread only through a proxy).
 ///
 /// ```no_run
 /// # async fn run() -> cinetpay::Result<()> {

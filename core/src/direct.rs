@@ -1,12 +1,13 @@
-//! HTTP/1.1 on the calling thread's own socket, for blocking calls (Python's `Client`, C, PHP).
+//! HTTP/1.1 on the calling thread's own socket, for blocking calls (Python's `Client`, C, PHP,
+//! the Rust `blocking::Client`).
 //!
 //! A blocking call used to go through reqwest on the thread's current-thread runtime. That path
 //! cost 1.5 to 2.3 times `wrk`'s time per request on these VMs: reqwest's pool, its per-response
 //! URL parse, the runtime's epoll round trips (BENCHMARKS.md). A blocking caller needs none of
 //! that, since it waits anyway. So it writes the request and reads the answer itself, on one
-//! kept-alive connection per (thread, client), with std sockets and rustls. The bindings' calls
-//! get here from `Exchange::run_blocking`, with no runtime at all; the Rust `blocking::Client`'s
-//! from `Client::post` on the thread's runtime.
+//! kept-alive connection per (thread, client), with std sockets and rustls. Every blocking call
+//! gets here from `Client::post_blocking` (the bindings' through `Exchange::run_blocking`), with
+//! no runtime at all.
 //!
 //! The behaviour is the async path's:
 //! - the same TLS configuration (bundled roots plus `ca_certificates`);

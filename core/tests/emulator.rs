@@ -161,9 +161,9 @@ fn blocking_client_from_eight_threads() {
 }
 
 /// The blocking client called straight from async code, on a runtime's own thread: tokio's
-/// `block_on` would panic there ("Cannot start a runtime from within a runtime"); the blocking
-/// client waits on a channel instead. Both runtime flavours, since a current-thread runtime has
-/// no other thread to fall back on.
+/// `block_on` would panic there ("Cannot start a runtime from within a runtime"). The blocking
+/// client builds no runtime: it blocks this thread on its own socket, as any blocking call
+/// would (the emulator serves from its own thread). Both runtime flavours.
 #[tokio::test(flavor = "current_thread")]
 async fn blocking_client_works_inside_a_current_thread_runtime() {
     blocking_call_from_async_code("IN-RT-CT");

@@ -177,7 +177,7 @@ async fn a_retry_reaches_a_server_that_came_up_late() {
     );
 }
 
-/// A blocking caller's connections sit idle on its thread's runtime between calls, and servers
+/// A blocking caller's connection sits idle on its thread between calls, and servers
 /// close idle kept-alive connections. The next `init_payment` must open a new connection, not
 /// write into the closed one: that would fail after sending, and an initialisation is never
 /// retried then.
