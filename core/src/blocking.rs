@@ -24,6 +24,7 @@ use std::sync::{Mutex, PoisonError};
 
 use tokio::runtime::Runtime;
 
+use crate::client::{Decoder, Outbound};
 use crate::config::ClientConfig;
 use crate::error::{Error, ErrorCode, Result};
 use crate::notification::NotificationForm;
@@ -95,38 +96,33 @@ impl Client {
     /// See [`crate::Client::init_payment`].
     pub fn init_payment(&self, request: &PaymentRequest) -> Result<PaymentLink> {
         request.validate()?;
-        self.send_payment(request)
+        self.send(|c| c.outbound_payment(request), decode_payment_response)
     }
 
     /// See [`crate::Client::init_payment_payload`].
     pub fn init_payment_payload(&self, payload: &PaymentPayload) -> Result<PaymentLink> {
         let prepared = self.inner.prepare_payload(payload.clone())?;
-        self.send_payment(prepared.request())
+        self.send(
+            |c| c.outbound_payment(prepared.request()),
+            decode_payment_response,
+        )
     }
 
-    /// Sends a validated request.
-    fn send_payment(&self, request: &PaymentRequest) -> Result<PaymentLink> {
-        if self.inner.via_proxy() {
-            let client = self.inner.clone();
-            let request = request.clone();
-            return run(async move { client.send_validated(&request).await });
-        }
+    /// Sends the request `out` makes from a validated input: on this thread's own socket, or,
+    /// through a proxy (which only reqwest honours), on the thread's runtime. A panic is an
+    /// `internal` error, never a panic of the caller.
+    fn send<T: Send + 'static>(
+        &self,
+        out: impl FnOnce(&crate::Client) -> Outbound,
+        decode: Decoder<T>,
+    ) -> Result<T> {
         on_this_thread(|| {
-            let out = self.inner.outbound_payment(request);
-            self.inner.send_blocking(&out, decode_payment_response)
-        })
-    }
-
-    /// The status of record for a validated lookup.
-    fn send_check(&self, lookup: &PaymentLookup) -> Result<PaymentStatus> {
-        if self.inner.via_proxy() {
-            let client = self.inner.clone();
-            let lookup = lookup.clone();
-            return run(async move { client.send_check(&lookup).await });
-        }
-        on_this_thread(|| {
-            let out = self.inner.outbound_check(lookup);
-            self.inner.send_blocking(&out, decode_check_response)
+            let out = out(&self.inner);
+            if self.inner.via_proxy() {
+                let client = self.inner.clone();
+                return run(async move { client.send_outbound(out, decode).await });
+            }
+            self.inner.send_blocking(&out, decode)
         })
     }
 }
@@ -143,7 +139,7 @@ impl Client {
     /// See [`crate::Client::check_payment`].
     pub fn check_payment(&self, lookup: &PaymentLookup) -> Result<PaymentStatus> {
         lookup.validate()?;
-        self.send_check(lookup)
+        self.send(|c| c.outbound_check(lookup), decode_check_response)
     }
 
     /// See [`crate::Client::handle_notification`]. The `x-token` is verified on the caller's
@@ -155,7 +151,7 @@ impl Client {
         expected: &Expected,
     ) -> Result<NotificationOutcome> {
         let lookup = self.inner.verified_lookup(form, x_token)?;
-        let status = self.send_check(&lookup)?;
+        let status = self.send(|c| c.outbound_check(&lookup), decode_check_response)?;
         on_this_thread(|| Ok(NotificationOutcome::decide(form.clone(), status, expected)))
     }
 }

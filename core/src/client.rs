@@ -222,13 +222,8 @@ impl Client {
 
     /// `init_payment` without the validation, for callers that have just validated.
     pub(crate) async fn send_validated(&self, request: &PaymentRequest) -> Result<PaymentLink> {
-        let out = self.outbound_payment(request);
-        self.post(
-            &out.call(self),
-            Bytes::from(out.body),
-            decode_payment_response,
-        )
-        .await
+        self.send_outbound(self.outbound_payment(request), decode_payment_response)
+            .await
     }
 
     /// Asks CinetPay for a payment's status (`POST /v2/payment/check`), by `transaction_id` or
@@ -246,13 +241,8 @@ impl Client {
 
     /// `check_payment` without the validation.
     pub(crate) async fn send_check(&self, lookup: &PaymentLookup) -> Result<PaymentStatus> {
-        let out = self.outbound_check(lookup);
-        self.post(
-            &out.call(self),
-            Bytes::from(out.body),
-            decode_check_response,
-        )
-        .await
+        self.send_outbound(self.outbound_check(lookup), decode_check_response)
+            .await
     }
 
     /// The handler flow for a notification, as CinetPay recommends it: verify the `x-token`
@@ -500,6 +490,12 @@ impl Client {
         }
     }
 
+    /// Sends `out` through reqwest (see [`Client::post`]).
+    pub(crate) async fn send_outbound<T>(&self, out: Outbound, decode: Decoder<T>) -> Result<T> {
+        self.post(&out.call(self), Bytes::from(out.body), decode)
+            .await
+    }
+
     /// Sends `out` on the calling thread, blocking (see [`Client::post_blocking`]).
     pub(crate) fn send_blocking<T>(&self, out: &Outbound, decode: Decoder<T>) -> Result<T> {
         let request = self.request_bytes(out.op, &out.body);
@@ -725,7 +721,7 @@ impl Client {
 }
 
 /// Decodes one response of an operation: HTTP status, `Retry-After`, body.
-type Decoder<T> = fn(u16, Option<Duration>, &[u8]) -> Result<T>;
+pub(crate) type Decoder<T> = fn(u16, Option<Duration>, &[u8]) -> Result<T>;
 
 /// One HTTP call, for the retry loop and its messages.
 pub(crate) struct Call<'a> {
