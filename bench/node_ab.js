@@ -10,34 +10,14 @@
 // one's median µs per call and B/A. Turns and medians keep a burst on the host from deciding the
 // answer; a change of a few percent needs several such runs to show.
 
-const { spawn } = require('node:child_process');
-const fs = require('node:fs');
 const path = require('node:path');
-const readline = require('node:readline');
+const { startServer, payload, median } = require('./node_support.js');
 
 const [A, B, rounds = 10, slotSeconds = 1, inFlight = 1] = process.argv.slice(2).map((v, i) => (i < 2 ? path.resolve(v) : Number(v)));
 if (!A || !B) {
   console.error('usage: node bench/node_ab.js DIR_A DIR_B [ROUNDS] [SLOT_SECONDS] [IN_FLIGHT]');
   process.exit(2);
 }
-const target = path.join(__dirname, '..', 'target');
-const BENCH = fs.existsSync(target)
-  ? [path.join(target, 'release', 'cinetpay-bench'), ...fs.readdirSync(target).map((d) => path.join(target, d, 'release', 'cinetpay-bench'))].find((p) => fs.existsSync(p))
-  : undefined;
-if (!BENCH) {
-  console.error('no cinetpay-bench: run `cargo build --release -p cinetpay-bench` first');
-  process.exit(2);
-}
-
-let n = 0;
-const payload = () => ({
-  transaction_id: `AB-${n++}`,
-  amount: 100,
-  currency: 'XOF',
-  description: 'Order',
-  notify_url: 'https://shop.example/notify',
-  return_url: 'https://shop.example/return',
-});
 
 /** µs per call over one slot. */
 async function slot(one) {
@@ -54,14 +34,8 @@ async function slot(one) {
   return ((performance.now() - started) * 1000) / calls;
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 async function main() {
-  const server = spawn(BENCH, ['--serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((r) => readline.createInterface({ input: server.stdout }).once('line', (l) => r(l.split(' ').pop())));
+  const { server, url } = await startServer();
   try {
     const caller = (dir) => {
       const { Client } = require(dir);

@@ -11,36 +11,19 @@
 // slot of one client rather than its whole figure. Each ratio's range over the rounds is
 // printed beside it.
 
-const { spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const http = require('node:http');
-const path = require('node:path');
-const readline = require('node:readline');
 const axios = require('axios');
 const { Client } = require('../bindings-node');
+const { benchBinary, startServer, payload, median } = require('./node_support.js');
 
-const ROOT = path.join(__dirname, '..');
-// Built by `cargo build --release -p cinetpay-bench`, with or without a target triple.
-const BENCH = [path.join(ROOT, 'target', 'release', 'cinetpay-bench'), ...require('node:fs').readdirSync(path.join(ROOT, 'target')).map((d) => path.join(ROOT, 'target', d, 'release', 'cinetpay-bench'))].find((p) => require('node:fs').existsSync(p));
+const BENCH = benchBinary();
 const API_KEY = 'bench-apikey-000000000000';
 const SITE_ID = '445160';
 const IN_FLIGHT = 64;
 const option = (name) => Number(process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : NaN);
 const seconds = option('--seconds') || 3;
 const rounds = option('--rounds') || 1;
-const median = (xs) => {
-  const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-let n = 0;
-const payload = () => ({
-  transaction_id: `BENCH-${n++}`,
-  amount: 100,
-  currency: 'XOF',
-  description: 'Order',
-  notify_url: 'https://shop.example/notify',
-  return_url: 'https://shop.example/return',
-});
 const wire = () => ({ apikey: API_KEY, site_id: SITE_ID, channels: 'ALL', ...payload() });
 
 async function rate(inFlight, one) {
@@ -58,8 +41,7 @@ async function rate(inFlight, one) {
 }
 
 async function main() {
-  const server = spawn(BENCH, ['--serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((r) => readline.createInterface({ input: server.stdout }).once('line', (l) => r(l.split(' ').pop())));
+  const { server, url } = await startServer(BENCH);
   const endpoint = `${url}/v2/payment`;
   try {
     const client = new Client({ apiKey: API_KEY, siteId: SITE_ID, baseUrl: url });
