@@ -2,6 +2,15 @@
 # builds of the C library (and bench/c_bench.c against it, in `$work`) and of the Python
 # extension into .venv, then the nginx stand-in (bench/standin.sh). Sets `work` and `url`, and
 # cleans both up on exit. `wrk_us` prints `wrk -t1 -c1`'s µs per request over `$secs` seconds.
+#
+# PLACE chooses where the processes run (taskset), the same for wrk and every client:
+#   PLACE=none  (default) where the scheduler puts them;
+#   PLACE=split nginx's worker on CPU 0, the client on CPU 1: each round trip wakes an idle CPU,
+#               which on these VMs is what makes loopback latency swing;
+#   PLACE=same  nginx's worker and the client on CPU 0: no CPU idles between request and answer,
+#               so a round trip is the two sides' CPU time (the "busy host" regime), and the
+#               steadiest measure of a client's own cost.
+# `$on` is the prefix that places a client; the worker's placement is undone on exit.
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 triple=$(rustc -vV | sed -n 's/^host: //p')
 cargo build -q --release --target "$triple" -p cinetpay-c
@@ -10,10 +19,23 @@ work=$(mktemp -d)
 gcc -std=c11 -O2 -Wall -Iinclude bench/c_bench.c -L"$lib" -lcinetpay -Wl,-rpath,"$lib" -o "$work/c_bench"
 (. .venv/bin/activate && CARGO_BUILD_TARGET="$triple" maturin develop -q --release -m bindings-python/Cargo.toml >/dev/null)
 . bench/standin.sh
-cleanup() { rm -rf "$work"; [ -z "$standin_pid" ] || kill "$standin_pid" 2>/dev/null; true; }
+worker=$(pgrep -f "nginx: worker process" | head -1)
+on=
+case ${PLACE:-none} in
+  none) ;;
+  split) taskset -pc 0 "$worker" >/dev/null; on="taskset -c 1" ;;
+  same) taskset -pc 0 "$worker" >/dev/null; on="taskset -c 0" ;;
+  *) echo "PLACE must be none, split or same" >&2; exit 2 ;;
+esac
+cleanup() {
+  rm -rf "$work"
+  [ -z "$on" ] || taskset -pc "0-$(($(nproc) - 1))" "$worker" >/dev/null 2>&1
+  [ -z "$standin_pid" ] || kill "$standin_pid" 2>/dev/null
+  true
+}
 trap cleanup EXIT
 url=$standin_url
 wrk_us() {
-  BODY="$shared/body.json" wrk -t1 -c1 -d"${secs}s" -s "$shared/post.lua" "$url/v2/payment" |
+  BODY="$shared/body.json" $on wrk -t1 -c1 -d"${secs}s" -s "$shared/post.lua" "$url/v2/payment" |
     awk '/Requests\/sec/ { printf "%.1f", 1e6 / $2 }'
 }

@@ -5,6 +5,7 @@
 #   bench/blocking_vs_wrk.sh [RUNS] [SECONDS] [ROUNDS]
 # With ROUNDS above 1 (default 1), a run is ROUNDS turns of (wrk, C, wrk, Python), SECONDS each,
 # and its row gives each one's median: a burst on the host then spoils one slot, not the run.
+# PLACE=none|split|same pins nginx's worker and the clients (bench/blocking_build.sh).
 # Needs nginx and wrk (apt-get install nginx-light wrk), and .venv (scripts/test python makes it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +15,7 @@ echo "| run | wrk µs | C µs | C ÷ wrk | wrk µs | Python µs | Python ÷ wrk 
 echo "|---|---:|---:|---:|---:|---:|---:|"
 for run in $(seq "$runs"); do
   for _ in $(seq "$rounds"); do
-    echo "$(wrk_us) $("$work/c_bench" "$url" "$secs") $(wrk_us) $(.venv/bin/python bench/python_seq.py "$url" "$secs")"
+    echo "$(wrk_us) $($on "$work/c_bench" "$url" "$secs") $(wrk_us) $($on .venv/bin/python bench/python_seq.py "$url" "$secs")"
   done | python3 -c '
 import statistics, sys
 rows = [line.split() for line in sys.stdin]

@@ -5,7 +5,7 @@
 # fractions), alternating. Prints the median, lowest and highest µs per call of each: the SDK's
 # share is its time minus the raw client's in the same language.
 #   bench/floors.sh [ROUNDS] [SECONDS]
-# Needs what bench/blocking_vs_wrk.sh needs.
+# Needs what bench/blocking_vs_wrk.sh needs; PLACE as there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-6} secs=${2:-2}
@@ -14,10 +14,10 @@ gcc -std=c11 -O2 -Wall -D_GNU_SOURCE bench/raw_seq.c -o "$work/raw_seq"
 port=${url##*:}
 for _ in $(seq "$rounds"); do
   echo "wrk $(wrk_us)"
-  echo "raw-C $("$work/raw_seq" "$port" "$secs")"
-  echo "SDK-C $("$work/c_bench" "$url" "$secs")"
-  echo "raw-Python $(.venv/bin/python bench/raw_seq.py "$port" "$secs")"
-  echo "SDK-Python $(.venv/bin/python bench/python_seq.py "$url" "$secs")"
+  echo "raw-C $($on "$work/raw_seq" "$port" "$secs")"
+  echo "SDK-C $($on "$work/c_bench" "$url" "$secs")"
+  echo "raw-Python $($on .venv/bin/python bench/raw_seq.py "$port" "$secs")"
+  echo "SDK-Python $($on .venv/bin/python bench/python_seq.py "$url" "$secs")"
 done | python3 -c '
 import statistics, sys
 runs = {}

@@ -49,18 +49,18 @@ impl Stream {
             Stream::Tls(s) => &s.sock,
         }
     }
-
-    /// Bounds the next read by the time left until `deadline`.
-    fn set_read_timeout(&self, deadline: Instant) -> Result<(), Failure> {
-        let left = deadline
-            .checked_duration_since(Instant::now())
-            .filter(|d| !d.is_zero())
-            .ok_or(Failure::Timeout)?;
-        self.socket()
-            .set_read_timeout(Some(left))
-            .map_err(|e| Failure::Broken(e.to_string()))
-    }
 }
+
+/// Whether a socket whose read timeout is `set` may read when `left` remains: never past the
+/// deadline early, and at most [`READ_TIMEOUT_SLACK`] late.
+fn read_timeout_holds(set: Option<Duration>, left: Duration) -> bool {
+    set.is_some_and(|set| left <= set && set <= left + READ_TIMEOUT_SLACK)
+}
+
+/// How far past its attempt's deadline a read may wait, so that the socket's read timeout is
+/// set about once per connection rather than before every read (a syscall per call). Below
+/// the kernel's own rounding of `SO_RCVTIMEO` to clock ticks (4 ms at 250 Hz).
+const READ_TIMEOUT_SLACK: Duration = Duration::from_millis(2);
 
 impl Read for Stream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
@@ -96,6 +96,8 @@ pub(crate) struct Connection {
     stream: Stream,
     /// Where reads land, zeroed once per connection rather than once per read.
     scratch: Box<[u8]>,
+    /// The socket's read timeout, as last set (`None`: never set, reads would wait forever).
+    read_timeout: Option<Duration>,
 }
 
 /// `url`'s origin as a connection keeps it, borrowed: compared on every call.
@@ -108,6 +110,28 @@ fn origin(url: &Url) -> (bool, &str, u16) {
 }
 
 impl Connection {
+    /// Bounds the next read by the time left until `deadline`, give or take
+    /// [`READ_TIMEOUT_SLACK`] late and never early: the socket keeps its timeout while that
+    /// holds, since a shop's calls all have the same `timeout`.
+    fn bound_read(&mut self, deadline: Instant) -> Result<(), Failure> {
+        let left = deadline
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
+            .ok_or(Failure::Timeout)?;
+        if read_timeout_holds(self.read_timeout, left) {
+            return Ok(());
+        }
+        // Half the slack above: the next call's read finds the deadline a little nearer or
+        // further and still within it.
+        let set = left + READ_TIMEOUT_SLACK / 2;
+        self.stream
+            .socket()
+            .set_read_timeout(Some(set))
+            .map_err(|e| Failure::Broken(e.to_string()))?;
+        self.read_timeout = Some(set);
+        Ok(())
+    }
+
     /// Whether it was opened to `url`'s origin.
     fn serves(&self, url: &Url) -> bool {
         let (https, host, port) = origin(url);
@@ -236,6 +260,7 @@ fn connect(target: &Target<'_>, deadline: Instant) -> Result<Connection, Failure
         port,
         stream,
         scratch: vec![0u8; 16 * 1024].into_boxed_slice(),
+        read_timeout: None,
     })
 }
 
@@ -288,7 +313,7 @@ fn fill(
     reader: &mut AnswerReader,
     deadline: Instant,
 ) -> Result<bool, Failure> {
-    conn.stream.set_read_timeout(deadline)?;
+    conn.bound_read(deadline)?;
     match conn.stream.read(&mut conn.scratch) {
         Ok(0) => Ok(true),
         Ok(n) => {
@@ -307,5 +332,38 @@ fn read_answer(conn: &mut Connection, deadline: Instant) -> Result<(Answer, bool
         if let Some(done) = reader.poll(eof)? {
             return Ok(done);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_timeout_is_kept_only_when_it_ends_at_the_deadline_or_a_little_after() {
+        let left = Duration::from_secs(30);
+        assert!(
+            !read_timeout_holds(None, left),
+            "never set: reads would wait forever"
+        );
+        assert!(read_timeout_holds(Some(left), left));
+        assert!(read_timeout_holds(Some(left + READ_TIMEOUT_SLACK), left));
+        // The next call's read, a few microseconds further from its deadline than the last.
+        let set = left + READ_TIMEOUT_SLACK / 2;
+        assert!(read_timeout_holds(
+            Some(set),
+            left + Duration::from_micros(20)
+        ));
+        assert!(read_timeout_holds(
+            Some(set),
+            left - Duration::from_micros(20)
+        ));
+        // Early: the read would time out before the attempt's deadline.
+        assert!(!read_timeout_holds(
+            Some(left - Duration::from_micros(1)),
+            left
+        ));
+        // Too late: a slow answer's later reads, with the deadline near.
+        assert!(!read_timeout_holds(Some(set), Duration::from_millis(500)));
     }
 }

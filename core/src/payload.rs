@@ -47,6 +47,44 @@ pub const REQUIRED_FIELDS: &[&str] = &[
     "return_url",
 ];
 
+/// A field of [`FIELDS`], by its position there.
+#[derive(Clone, Copy)]
+struct Field(usize);
+
+impl Field {
+    /// The field called `name`, found at compile time through [`field!`]: a name missing from
+    /// `FIELDS` does not compile, and a lookup costs no string comparison at run time.
+    #[allow(clippy::panic)] // evaluated in const context only, where a panic is a compile error
+    const fn named(name: &str) -> Field {
+        let mut i = 0;
+        while i < FIELDS.len() {
+            if FIELDS[i].len() == name.len() {
+                let (a, b) = (FIELDS[i].as_bytes(), name.as_bytes());
+                let mut j = 0;
+                while j < a.len() && a[j] == b[j] {
+                    j += 1;
+                }
+                if j == a.len() {
+                    return Field(i);
+                }
+            }
+            i += 1;
+        }
+        panic!("not a name in FIELDS")
+    }
+
+    fn name(self) -> &'static str {
+        FIELDS[self.0]
+    }
+}
+
+/// `Field::named` in a const block: the position is fixed when the crate compiles.
+macro_rules! field {
+    ($name:literal) => {
+        const { Field::named($name) }
+    };
+}
+
 /// A parsed payload: the request, plus the `apikey`/`site_id` it carried, if any.
 ///
 /// Payloads copied from CinetPay's docs carry `apikey` and `site_id`. The client accepts them
@@ -103,26 +141,26 @@ impl PaymentPayload {
         })?;
         let obj = &Slots::of(obj)?;
         let mut request = PaymentRequest::new(
-            required_str(obj, "transaction_id")?,
+            required_str(obj, field!("transaction_id"))?,
             required_amount(obj)?,
-            required_str(obj, "currency")?.parse()?,
-            required_str(obj, "description")?,
+            required_str(obj, field!("currency"))?.parse()?,
+            required_str(obj, field!("description"))?,
         );
-        request.notify_url = required_str(obj, "notify_url")?;
+        request.notify_url = required_str(obj, field!("notify_url"))?;
         request.return_url = if return_url_required {
-            required_str(obj, "return_url")?
+            required_str(obj, field!("return_url"))?
         } else {
-            opt_str(obj, "return_url")?.unwrap_or_default()
+            opt_str(obj, field!("return_url"))?.unwrap_or_default()
         };
-        if let Some(c) = opt_str(obj, "channels")? {
+        if let Some(c) = opt_str(obj, field!("channels"))? {
             request.channels = c.parse()?;
         }
-        if let Some(l) = opt_str(obj, "lang")? {
+        if let Some(l) = opt_str(obj, field!("lang"))? {
             request.lang = Some(l.parse()?);
         }
-        request.metadata = opt_str(obj, "metadata")?;
+        request.metadata = opt_str(obj, field!("metadata"))?;
         request.invoice_data = invoice_data(obj)?;
-        request.lock_phone_number = match obj.get("lock_phone_number") {
+        request.lock_phone_number = match obj.get(field!("lock_phone_number")) {
             None | Some(Value::Null) => None,
             Some(Value::Bool(b)) => Some(*b),
             Some(other) => {
@@ -133,21 +171,21 @@ impl PaymentPayload {
                 ));
             }
         };
-        request.alternative_currency = opt_str(obj, "alternative_currency")?;
-        request.customer_id = opt_str(obj, "customer_id")?;
-        request.customer_name = opt_str(obj, "customer_name")?;
-        request.customer_surname = opt_str(obj, "customer_surname")?;
-        request.customer_phone_number = opt_str(obj, "customer_phone_number")?;
-        request.customer_email = opt_str(obj, "customer_email")?;
-        request.customer_address = opt_str(obj, "customer_address")?;
-        request.customer_city = opt_str(obj, "customer_city")?;
-        request.customer_country = opt_str(obj, "customer_country")?;
-        request.customer_state = opt_str(obj, "customer_state")?;
-        request.customer_zip_code = opt_str(obj, "customer_zip_code")?;
+        request.alternative_currency = opt_str(obj, field!("alternative_currency"))?;
+        request.customer_id = opt_str(obj, field!("customer_id"))?;
+        request.customer_name = opt_str(obj, field!("customer_name"))?;
+        request.customer_surname = opt_str(obj, field!("customer_surname"))?;
+        request.customer_phone_number = opt_str(obj, field!("customer_phone_number"))?;
+        request.customer_email = opt_str(obj, field!("customer_email"))?;
+        request.customer_address = opt_str(obj, field!("customer_address"))?;
+        request.customer_city = opt_str(obj, field!("customer_city"))?;
+        request.customer_country = opt_str(obj, field!("customer_country"))?;
+        request.customer_state = opt_str(obj, field!("customer_state"))?;
+        request.customer_zip_code = opt_str(obj, field!("customer_zip_code"))?;
         Ok(PaymentPayload {
             request,
-            apikey: opt_str(obj, "apikey")?.map(crate::config::Secret::from),
-            site_id: opt_str(obj, "site_id")?,
+            apikey: opt_str(obj, field!("apikey"))?.map(crate::config::Secret::from),
+            site_id: opt_str(obj, field!("site_id"))?,
         })
     }
 }
@@ -189,30 +227,25 @@ impl<'a> Slots<'a> {
         Ok(Slots(slots))
     }
 
-    fn get(&self, field: &str) -> Option<&'a Value> {
-        // A name missing from FIELDS would read as an absent field.
-        debug_assert!(FIELDS.contains(&field), "{field} is not in FIELDS");
-        FIELDS
-            .iter()
-            .position(|f| *f == field)
-            .and_then(|i| self.0[i])
+    fn get(&self, field: Field) -> Option<&'a Value> {
+        self.0[field.0]
     }
 }
 
-fn opt_str(obj: &Slots<'_>, field: &str) -> Result<Option<String>> {
+fn opt_str(obj: &Slots<'_>, field: Field) -> Result<Option<String>> {
     match obj.get(field) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(type_error(field, "a string", other)),
+        Some(other) => Err(type_error(field.name(), "a string", other)),
     }
 }
 
-fn required_str(obj: &Slots<'_>, field: &str) -> Result<String> {
-    opt_str(obj, field)?.ok_or_else(|| missing(field))
+fn required_str(obj: &Slots<'_>, field: Field) -> Result<String> {
+    opt_str(obj, field)?.ok_or_else(|| missing(field.name()))
 }
 
 fn required_amount(obj: &Slots<'_>) -> Result<i64> {
-    match obj.get("amount") {
+    match obj.get(field!("amount")) {
         None | Some(Value::Null) => Err(missing("amount")),
         Some(Value::Number(n)) => n.as_i64().ok_or_else(|| {
             if n.is_u64() {
@@ -229,7 +262,7 @@ fn required_amount(obj: &Slots<'_>) -> Result<i64> {
 }
 
 fn invoice_data(obj: &Slots<'_>) -> Result<Option<InvoiceData>> {
-    match obj.get("invoice_data") {
+    match obj.get(field!("invoice_data")) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Object(entries)) => {
             let mut data = InvoiceData::new();

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::error::{ApiDetails, Error, ErrorCode, Result};
 use crate::payment::PaymentLink;
@@ -18,12 +19,22 @@ use crate::status::PaymentStatus;
 pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
 #[derive(Deserialize)]
-struct Envelope {
+struct Envelope<'a> {
     code: Option<Value>,
     message: Option<Value>,
     description: Option<Value>,
-    data: Option<Value>,
+    /// Left as text until the answer's code says what it should hold: a created payment's two
+    /// strings are then read straight into the link, with no map built on the way.
+    #[serde(borrow)]
+    data: Option<&'a RawValue>,
     api_response_id: Option<Value>,
+}
+
+/// A created payment's `data`, as far as the SDK reads it (other keys are ignored).
+#[derive(Deserialize)]
+struct LinkData {
+    payment_token: Option<Value>,
+    payment_url: Option<Value>,
 }
 
 /// A string, or a number written as one: CinetPay sends codes as `"608"` but some endpoints
@@ -62,6 +73,8 @@ pub fn decode_check_response(
     body: &[u8],
 ) -> Result<PaymentStatus> {
     let (api, data) = read_envelope(status, retry_after, body)?;
+    // An unreadable `data` reads as none, as an absent one: the envelope's code decides.
+    let data = data.and_then(|raw| serde_json::from_str::<Value>(raw.get()).ok());
     // Codes that are errors of the request, whatever else the envelope carries.
     let request_error = api
         .code
@@ -100,7 +113,7 @@ fn read_envelope(
     status: u16,
     retry_after: Option<Duration>,
     body: &[u8],
-) -> Result<(ApiDetails, Option<Value>)> {
+) -> Result<(ApiDetails, Option<&RawValue>)> {
     let trimmed = body.trim_ascii_start();
     let looks_json = trimmed.first().is_some_and(|b| *b == b'{' || *b == b'[');
     if !looks_json {
@@ -185,15 +198,15 @@ fn api_message(prefix: &str, api: &ApiDetails) -> String {
     message
 }
 
-fn link(data: Option<Value>, api_response_id: Option<String>) -> Result<PaymentLink> {
-    let field = |name: &str| {
-        data.as_ref()
-            .and_then(|d| d.get(name))
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
+fn link(data: Option<&RawValue>, api_response_id: Option<String>) -> Result<PaymentLink> {
+    // `data` that is not an object, or whose fields are not strings, has no link.
+    let data = data.and_then(|raw| serde_json::from_str::<LinkData>(raw.get()).ok());
+    let (token, url) = data.map_or((None, None), |d| (d.payment_token, d.payment_url));
+    let field = |v: Option<Value>| match v {
+        Some(Value::String(s)) if !s.is_empty() => Some(s),
+        _ => None,
     };
-    match (field("payment_token"), field("payment_url")) {
+    match (field(token), field(url)) {
         (Some(payment_token), Some(payment_url)) => Ok(PaymentLink {
             payment_token,
             payment_url,

@@ -175,9 +175,9 @@ class _Base:
             ValidationError: a field breaks a rule, with the same code and field as
                 :meth:`init_payment`.
         """
-        return SeamlessCheckout._from_result(self._native_call("seamless_checkout", dict(payload)))
+        return SeamlessCheckout._from_result(self._native_call("seamless_checkout", payload))
 
-    def _native_call(self, operation: str, payload: Dict[str, Any]) -> Any:
+    def _native_call(self, operation: str, payload: Mapping[str, Any]) -> Any:
         try:
             return self._client().call(operation, payload)
         except NativeError as e:
@@ -237,7 +237,7 @@ class Client(_Base):
             ValidationError: a field breaks a rule; nothing was sent.
             AuthenticationError, RateLimitError, APIError, NetworkError, TimeoutError.
         """
-        return PaymentLink._from_result(self._native_call("init_payment", dict(payload)))
+        return PaymentLink._from_result(self._native_call("init_payment", payload))
 
     def check_payment(self, transaction_id: Optional[str] = None, *, token: Optional[str] = None) -> PaymentStatus:
         """A payment's status of record (``POST /v2/payment/check``), by the ``transaction_id``
@@ -332,7 +332,7 @@ class AsyncClient(_Base):
 
     async def init_payment(self, **payload: "Unpack[PaymentParams]") -> PaymentLink:
         """Creates a payment; see :meth:`Client.init_payment`."""
-        return PaymentLink._from_result(await self._call_async("init_payment", dict(payload)))
+        return PaymentLink._from_result(await self._call_async("init_payment", payload))
 
     async def check_payment(self, transaction_id: Optional[str] = None, *, token: Optional[str] = None) -> PaymentStatus:
         """A payment's status of record; see :meth:`Client.check_payment`."""
@@ -351,7 +351,7 @@ class AsyncClient(_Base):
         payload = _handle_input(self, form, x_token, amount, currency)
         return NotificationOutcome._from_result(await self._call_async("handle_notification", payload))
 
-    async def _call_async(self, operation: str, payload: Dict[str, Any]) -> Any:
+    async def _call_async(self, operation: str, payload: Mapping[str, Any]) -> Any:
         from . import _aio  # asyncio is imported only by asyncio users: Django views do not pay for it
 
         native = self._client()
