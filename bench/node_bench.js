@@ -3,7 +3,7 @@
 // against one local server, in one run:
 //
 //   cargo build --release -p cinetpay-bench && (cd bindings-node && node scripts/build.js)
-//   (cd bench && npm install) && node bench/node_bench.js [--seconds 3] [--rounds 1]
+//   (cd bench && npm install) && node bench/node_bench.js [--seconds 3] [--rounds 1] [--place same|split]
 //
 // Prints Markdown tables. Only ratios within one run count. With --rounds R, each client runs R
 // slots of --seconds, the clients taking turns (wrk too, sequentially), and the tables give each
@@ -13,6 +13,7 @@
 
 const { spawnSync } = require('node:child_process');
 const http = require('node:http');
+const net = require('node:net');
 const axios = require('axios');
 const { Client } = require('../bindings-node');
 const { benchBinary, startServer, payload, median } = require('./node_support.js');
@@ -24,6 +25,9 @@ const IN_FLIGHT = 64;
 const option = (name) => Number(process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : NaN);
 const seconds = option('--seconds') || 3;
 const rounds = option('--rounds') || 1;
+// --place same|split pins the server and this process as PLACE does for bench/blocking_vs_wrk.sh:
+// both on CPU 0, or the server on CPU 0 and this process (and wrk) on CPU 1.
+const place = process.argv.includes('--place') ? process.argv[process.argv.indexOf('--place') + 1] : 'none';
 const wire = () => ({ apikey: API_KEY, site_id: SITE_ID, channels: 'ALL', ...payload() });
 
 async function rate(inFlight, one) {
@@ -40,8 +44,47 @@ async function rate(inFlight, one) {
   return count / seconds;
 }
 
+/**
+ * The floor of any Node client: one socket, one fixed POST written, the answer read up to its
+ * length, nothing parsed or built (the Node twin of bench/raw_seq.c and raw_seq.py).
+ */
+function rawSocket(url) {
+  const { hostname, port } = new URL(url);
+  const body = JSON.stringify(wire());
+  const request = Buffer.from(
+    `POST /v2/payment HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+  const socket = net.connect({ host: hostname, port, noDelay: true });
+  let got = Buffer.alloc(0);
+  let done = null;
+  socket.on('data', (chunk) => {
+    got = got.length ? Buffer.concat([got, chunk]) : chunk;
+    const end = got.indexOf('\r\n\r\n');
+    const length = end < 0 ? null : /content-length: *(\d+)/i.exec(got.toString('latin1', 0, end));
+    if (length && got.length >= end + 4 + Number(length[1])) {
+      got = Buffer.alloc(0);
+      done();
+    }
+  });
+  const one = () =>
+    new Promise((resolve) => {
+      done = resolve;
+      socket.write(request);
+    });
+  one.close = () => socket.destroy();
+  return one;
+}
+
 async function main() {
   const { server, url } = await startServer(BENCH);
+  if (place !== 'none') {
+    const pin = (cpu, pid) => spawnSync('taskset', ['-apc', cpu, String(pid)], { stdio: 'ignore' }).status === 0;
+    if (!['same', 'split'].includes(place) || !pin('0', server.pid) || !pin(place === 'same' ? '0' : '1', process.pid)) {
+      console.error('--place must be same or split, and needs taskset');
+      process.exit(2);
+    }
+  }
   const endpoint = `${url}/v2/payment`;
   try {
     const client = new Client({ apiKey: API_KEY, siteId: SITE_ID, baseUrl: url });
@@ -59,12 +102,15 @@ async function main() {
       'global fetch (POST + .json())': () =>
         fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(wire()) }).then((r) => r.json()),
     };
+    const RAW = 'raw net socket (fixed POST, nothing parsed: Node\'s floor)';
+    const raw = rawSocket(url);
     const WRK = 'wrk -t1 -c1 (loopback limit, one connection)';
     // Each client's rate in each round, in turns.
     const seq = {};
     const par = {};
     for (let round = 0; round < rounds; round++) {
       for (const [name, one] of Object.entries(clients)) (seq[name] ??= []).push(await rate(1, one));
+      (seq[RAW] ??= []).push(await rate(1, raw));
       const wrk = spawnSync(BENCH, ['--wrk', url.replace('http://', ''), '1', String(Math.ceil(seconds))], { encoding: 'utf8' });
       // NaN when wrk failed, so that every client's rounds stay aligned.
       (seq[WRK] ??= []).push(wrk.status === 0 ? Number(wrk.stdout) : NaN);
@@ -89,6 +135,7 @@ async function main() {
     table(seq, true);
     console.log(`\n${IN_FLIGHT} in flight\n`);
     table(par, false);
+    raw.close();
   } finally {
     server.kill();
   }
