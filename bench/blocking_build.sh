@@ -10,30 +10,38 @@
 #   PLACE=same  nginx's worker and the client on CPU 0: no CPU idles between request and answer,
 #               so a round trip is the two sides' CPU time (the "busy host" regime), and the
 #               steadiest measure of a client's own cost.
-# `$on` is the prefix that places a client; the worker's placement is undone on exit.
+# `$on` is the prefix that places a client. The worker is found through the stand-in's pid file
+# (../shared/bench/nginx.conf), and its former CPU set is given back on exit.
+case ${PLACE:=none} in
+  none | split | same) ;;
+  *) echo "PLACE must be none, split or same" >&2; exit 2 ;;
+esac
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 triple=$(rustc -vV | sed -n 's/^host: //p')
 cargo build -q --release --target "$triple" -p cinetpay-c
 lib="$CARGO_TARGET_DIR/$triple/release"
 work=$(mktemp -d)
-gcc -std=c11 -O2 -Wall -Iinclude bench/c_bench.c -L"$lib" -lcinetpay -Wl,-rpath,"$lib" -o "$work/c_bench"
-(. .venv/bin/activate && CARGO_BUILD_TARGET="$triple" maturin develop -q --release -m bindings-python/Cargo.toml >/dev/null)
-. bench/standin.sh
-worker=$(pgrep -f "nginx: worker process" | head -1)
-on=
-case ${PLACE:-none} in
-  none) ;;
-  split) taskset -pc 0 "$worker" >/dev/null; on="taskset -c 1" ;;
-  same) taskset -pc 0 "$worker" >/dev/null; on="taskset -c 0" ;;
-  *) echo "PLACE must be none, split or same" >&2; exit 2 ;;
-esac
+standin_pid= worker= worker_cpus= on=
 cleanup() {
   rm -rf "$work"
-  [ -z "$on" ] || taskset -pc "0-$(($(nproc) - 1))" "$worker" >/dev/null 2>&1
+  [ -z "$worker_cpus" ] || taskset -pc "$worker_cpus" "$worker" >/dev/null 2>&1
   [ -z "$standin_pid" ] || kill "$standin_pid" 2>/dev/null
   true
 }
 trap cleanup EXIT
+gcc -std=c11 -O2 -Wall -Iinclude bench/c_bench.c -L"$lib" -lcinetpay -Wl,-rpath,"$lib" -o "$work/c_bench"
+(. .venv/bin/activate && CARGO_BUILD_TARGET="$triple" maturin develop -q --release -m bindings-python/Cargo.toml >/dev/null)
+. bench/standin.sh
+if [ "$PLACE" != none ]; then
+  worker=$(pgrep -P "$(cat /tmp/cinetpay-bench-nginx.pid 2>/dev/null || echo 0)" | head -1 || true)
+  if [ -z "$worker" ]; then
+    echo "PLACE=$PLACE: no worker of the stand-in's nginx (/tmp/cinetpay-bench-nginx.pid)" >&2
+    exit 2
+  fi
+  worker_cpus=$(taskset -pc "$worker" | sed 's/.*: //')
+  taskset -pc 0 "$worker" >/dev/null
+  if [ "$PLACE" = split ]; then on="taskset -c 1"; else on="taskset -c 0"; fi
+fi
 url=$standin_url
 wrk_us() {
   BODY="$shared/body.json" $on wrk -t1 -c1 -d"${secs}s" -s "$shared/post.lua" "$url/v2/payment" |

@@ -28,6 +28,10 @@ const rounds = option('--rounds') || 1;
 // --place same|split pins the server and this process as PLACE does for bench/blocking_vs_wrk.sh:
 // both on CPU 0, or the server on CPU 0 and this process (and wrk) on CPU 1.
 const place = process.argv.includes('--place') ? process.argv[process.argv.indexOf('--place') + 1] : 'none';
+if (!['none', 'same', 'split'].includes(place)) {
+  console.error('--place must be same or split');
+  process.exit(2);
+}
 const wire = () => ({ apikey: API_KEY, site_id: SITE_ID, channels: 'ALL', ...payload() });
 
 async function rate(inFlight, one) {
@@ -46,9 +50,10 @@ async function rate(inFlight, one) {
 
 /**
  * The floor of any Node client: one socket, one fixed POST written, the answer read up to its
- * length, nothing parsed or built (the Node twin of bench/raw_seq.c and raw_seq.py).
+ * length, nothing parsed or built (the Node twin of bench/raw_seq.c).
  */
 function rawSocket(url) {
+  // Reads that are not a 200 with a Content-Length, or a closed connection, fail the run.
   const { hostname, port } = new URL(url);
   const body = JSON.stringify(wire());
   const request = Buffer.from(
@@ -57,22 +62,36 @@ function rawSocket(url) {
   );
   const socket = net.connect({ host: hostname, port, noDelay: true });
   let got = Buffer.alloc(0);
-  let done = null;
+  let call = null;
+  const settle = (error) => {
+    const { resolve, reject } = call ?? {};
+    call = null;
+    if (error) reject?.(error);
+    else resolve?.();
+  };
   socket.on('data', (chunk) => {
     got = got.length ? Buffer.concat([got, chunk]) : chunk;
     const end = got.indexOf('\r\n\r\n');
-    const length = end < 0 ? null : /content-length: *(\d+)/i.exec(got.toString('latin1', 0, end));
-    if (length && got.length >= end + 4 + Number(length[1])) {
+    if (end < 0) return;
+    const head = got.toString('latin1', 0, end);
+    const length = /\r\ncontent-length:[ \t]*(\d+)/i.exec(head);
+    if (!head.startsWith('HTTP/1.1 200 ') || !length) return settle(new Error(`unexpected answer: ${head}`));
+    if (got.length >= end + 4 + Number(length[1])) {
       got = Buffer.alloc(0);
-      done();
+      settle();
     }
   });
+  socket.on('error', settle);
+  socket.on('close', () => settle(new Error('the server closed the connection')));
   const one = () =>
-    new Promise((resolve) => {
-      done = resolve;
+    new Promise((resolve, reject) => {
+      call = { resolve, reject };
       socket.write(request);
     });
-  one.close = () => socket.destroy();
+  one.close = () => {
+    socket.removeAllListeners('close');
+    socket.destroy();
+  };
   return one;
 }
 
@@ -80,8 +99,9 @@ async function main() {
   const { server, url } = await startServer(BENCH);
   if (place !== 'none') {
     const pin = (cpu, pid) => spawnSync('taskset', ['-apc', cpu, String(pid)], { stdio: 'ignore' }).status === 0;
-    if (!['same', 'split'].includes(place) || !pin('0', server.pid) || !pin(place === 'same' ? '0' : '1', process.pid)) {
-      console.error('--place must be same or split, and needs taskset');
+    if (!pin('0', server.pid) || !pin(place === 'same' ? '0' : '1', process.pid)) {
+      server.kill();
+      console.error('--place needs taskset');
       process.exit(2);
     }
   }

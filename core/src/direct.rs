@@ -38,16 +38,73 @@ pub(crate) struct Target<'a> {
 }
 
 enum Stream {
-    Plain(TcpStream),
-    Tls(Box<rustls::StreamOwned<rustls::ClientConnection, TcpStream>>),
+    Plain(Socket),
+    Tls(Box<rustls::StreamOwned<rustls::ClientConnection, Socket>>),
 }
 
 impl Stream {
-    fn socket(&self) -> &TcpStream {
+    fn socket(&mut self) -> &mut Socket {
         match self {
             Stream::Plain(s) => s,
-            Stream::Tls(s) => &s.sock,
+            Stream::Tls(s) => &mut s.sock,
         }
+    }
+
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Stream::Plain(s) => &s.tcp,
+            Stream::Tls(s) => &s.sock.tcp,
+        }
+    }
+}
+
+/// A connected socket whose every read is bounded by the current attempt's deadline: TLS's
+/// reads too, since one read of a TLS stream may read the socket several times.
+struct Socket {
+    tcp: TcpStream,
+    /// When the current attempt must end.
+    deadline: Instant,
+    /// The socket's read timeout as this wrapper last set it (`None`: not yet set here; the
+    /// TLS handshake's own bound may still be in place).
+    read_timeout: Option<Duration>,
+}
+
+impl Socket {
+    /// Bounds the next read by the time left until `deadline`, give or take
+    /// [`READ_TIMEOUT_SLACK`] late and never early. The socket keeps its timeout while that
+    /// holds (a shop's calls all have the same `timeout`), which spares a syscall per call.
+    fn bound_read(&mut self) -> io::Result<()> {
+        let left = self
+            .deadline
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
+            .ok_or(io::ErrorKind::TimedOut)?;
+        if read_timeout_holds(self.read_timeout, left) {
+            return Ok(());
+        }
+        // Half the slack above: the next call's read finds its deadline a little nearer or
+        // further, and still within the slack.
+        let set = left + READ_TIMEOUT_SLACK / 2;
+        self.tcp.set_read_timeout(Some(set))?;
+        self.read_timeout = Some(set);
+        Ok(())
+    }
+}
+
+impl Read for Socket {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.bound_read()?;
+        self.tcp.read(buf)
+    }
+}
+
+impl Write for Socket {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.tcp.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.tcp.flush()
     }
 }
 
@@ -57,9 +114,9 @@ fn read_timeout_holds(set: Option<Duration>, left: Duration) -> bool {
     set.is_some_and(|set| left <= set && set <= left + READ_TIMEOUT_SLACK)
 }
 
-/// How far past its attempt's deadline a read may wait, so that the socket's read timeout is
-/// set about once per connection rather than before every read (a syscall per call). Below
-/// the kernel's own rounding of `SO_RCVTIMEO` to clock ticks (4 ms at 250 Hz).
+/// How far past its attempt's deadline a read may wait (plus the kernel's rounding of
+/// `SO_RCVTIMEO` up to a clock tick, 4 ms at 250 Hz, which any read timeout has), so that the
+/// socket's read timeout is set about once per connection rather than before every read.
 const READ_TIMEOUT_SLACK: Duration = Duration::from_millis(2);
 
 impl Read for Stream {
@@ -96,8 +153,6 @@ pub(crate) struct Connection {
     stream: Stream,
     /// Where reads land, zeroed once per connection rather than once per read.
     scratch: Box<[u8]>,
-    /// The socket's read timeout, as last set (`None`: never set, reads would wait forever).
-    read_timeout: Option<Duration>,
 }
 
 /// `url`'s origin as a connection keeps it, borrowed: compared on every call.
@@ -110,28 +165,6 @@ fn origin(url: &Url) -> (bool, &str, u16) {
 }
 
 impl Connection {
-    /// Bounds the next read by the time left until `deadline`, give or take
-    /// [`READ_TIMEOUT_SLACK`] late and never early: the socket keeps its timeout while that
-    /// holds, since a shop's calls all have the same `timeout`.
-    fn bound_read(&mut self, deadline: Instant) -> Result<(), Failure> {
-        let left = deadline
-            .checked_duration_since(Instant::now())
-            .filter(|d| !d.is_zero())
-            .ok_or(Failure::Timeout)?;
-        if read_timeout_holds(self.read_timeout, left) {
-            return Ok(());
-        }
-        // Half the slack above: the next call's read finds the deadline a little nearer or
-        // further and still within it.
-        let set = left + READ_TIMEOUT_SLACK / 2;
-        self.stream
-            .socket()
-            .set_read_timeout(Some(set))
-            .map_err(|e| Failure::Broken(e.to_string()))?;
-        self.read_timeout = Some(set);
-        Ok(())
-    }
-
     /// Whether it was opened to `url`'s origin.
     fn serves(&self, url: &Url) -> bool {
         let (https, host, port) = origin(url);
@@ -141,7 +174,7 @@ impl Connection {
     /// Whether the server has left it alone: nothing to read (a close, a TLS alert or stray
     /// bytes all mean it cannot carry another request).
     fn idle(&self) -> bool {
-        let socket = self.stream.socket();
+        let socket = self.stream.tcp();
         #[cfg(unix)]
         {
             // One syscall: peek without waiting.
@@ -175,6 +208,15 @@ pub(crate) fn proxy_configured() -> bool {
     ]
     .iter()
     .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
+}
+
+/// A connected socket, its reads to be bounded by the attempt's deadline (set by `exchange`).
+fn wrap(tcp: TcpStream) -> Socket {
+    Socket {
+        tcp,
+        deadline: Instant::now(),
+        read_timeout: None,
+    }
 }
 
 fn connect(target: &Target<'_>, deadline: Instant) -> Result<Connection, Failure> {
@@ -242,15 +284,15 @@ fn connect(target: &Target<'_>, deadline: Instant) -> Result<Connection, Failure
                 );
             }
         }
-        Stream::Tls(Box::new(rustls::StreamOwned::new(tls, socket)))
+        Stream::Tls(Box::new(rustls::StreamOwned::new(tls, wrap(socket))))
     } else {
-        Stream::Plain(socket)
+        Stream::Plain(wrap(socket))
     };
     // A request is a few hundred bytes, so a write waits only if the server stops reading
-    // altogether: bounded once per connection by the call's timeout; reads get the exact time
-    // left, call by call.
+    // altogether: bounded once per connection by the call's timeout; reads by the time left
+    // until the attempt's deadline (`Socket::bound_read`).
     stream
-        .socket()
+        .tcp()
         .set_write_timeout(Some(target.timeout))
         .map_err(|e| Failure::Connect(e.to_string()))?;
     let (https, host, port) = origin(url);
@@ -260,7 +302,6 @@ fn connect(target: &Target<'_>, deadline: Instant) -> Result<Connection, Failure
         port,
         stream,
         scratch: vec![0u8; 16 * 1024].into_boxed_slice(),
-        read_timeout: None,
     })
 }
 
@@ -291,11 +332,12 @@ fn exchange(
     request: &[u8],
     deadline: Instant,
 ) -> Result<(Answer, bool), Failure> {
+    conn.stream.socket().deadline = deadline;
     conn.stream
         .write_all(request)
         .and_then(|()| conn.stream.flush())
         .map_err(|e| sent_failure(&e))?;
-    read_answer(conn, deadline)
+    read_answer(conn)
 }
 
 /// A failure once (part of) the request may have left.
@@ -306,14 +348,9 @@ fn sent_failure(e: &io::Error) -> Failure {
     }
 }
 
-/// Reads what has arrived (at least a byte) into `reader`, within the deadline; `true` at the
-/// end of the stream.
-fn fill(
-    conn: &mut Connection,
-    reader: &mut AnswerReader,
-    deadline: Instant,
-) -> Result<bool, Failure> {
-    conn.bound_read(deadline)?;
+/// Reads what has arrived (at least a byte) into `reader`, within the attempt's deadline;
+/// `true` at the end of the stream.
+fn fill(conn: &mut Connection, reader: &mut AnswerReader) -> Result<bool, Failure> {
     match conn.stream.read(&mut conn.scratch) {
         Ok(0) => Ok(true),
         Ok(n) => {
@@ -325,10 +362,10 @@ fn fill(
     }
 }
 
-fn read_answer(conn: &mut Connection, deadline: Instant) -> Result<(Answer, bool), Failure> {
+fn read_answer(conn: &mut Connection) -> Result<(Answer, bool), Failure> {
     let mut reader = AnswerReader::default();
     loop {
-        let eof = fill(conn, &mut reader, deadline)?;
+        let eof = fill(conn, &mut reader)?;
         if let Some(done) = reader.poll(eof)? {
             return Ok(done);
         }

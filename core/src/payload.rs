@@ -54,7 +54,7 @@ struct Field(usize);
 impl Field {
     /// The field called `name`, found at compile time through [`field!`]: a name missing from
     /// `FIELDS` does not compile, and a lookup costs no string comparison at run time.
-    #[allow(clippy::panic)] // evaluated in const context only, where a panic is a compile error
+    #[allow(clippy::panic)] // used through `field!` only, where a panic is a compile error
     const fn named(name: &str) -> Field {
         let mut i = 0;
         while i < FIELDS.len() {
@@ -78,11 +78,13 @@ impl Field {
     }
 }
 
-/// `Field::named` in a const block: the position is fixed when the crate compiles.
+/// `Field::named` as a constant: the position is fixed when the crate compiles. A named
+/// constant rather than a `const` block, so that `cargo check` and clippy catch a bad name too.
 macro_rules! field {
-    ($name:literal) => {
-        const { Field::named($name) }
-    };
+    ($name:literal) => {{
+        const FIELD: Field = Field::named($name);
+        FIELD
+    }};
 }
 
 /// A parsed payload: the request, plus the `apikey`/`site_id` it carried, if any.

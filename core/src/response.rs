@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::Value;
-use serde_json::value::RawValue;
 
 use crate::error::{ApiDetails, Error, ErrorCode, Result};
 use crate::payment::PaymentLink;
@@ -19,22 +18,12 @@ use crate::status::PaymentStatus;
 pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
 #[derive(Deserialize)]
-struct Envelope<'a> {
+struct Envelope {
     code: Option<Value>,
     message: Option<Value>,
     description: Option<Value>,
-    /// Left as text until the answer's code says what it should hold: a created payment's two
-    /// strings are then read straight into the link, with no map built on the way.
-    #[serde(borrow)]
-    data: Option<&'a RawValue>,
+    data: Option<Value>,
     api_response_id: Option<Value>,
-}
-
-/// A created payment's `data`, as far as the SDK reads it (other keys are ignored).
-#[derive(Deserialize)]
-struct LinkData {
-    payment_token: Option<Value>,
-    payment_url: Option<Value>,
 }
 
 /// A string, or a number written as one: CinetPay sends codes as `"608"` but some endpoints
@@ -73,8 +62,6 @@ pub fn decode_check_response(
     body: &[u8],
 ) -> Result<PaymentStatus> {
     let (api, data) = read_envelope(status, retry_after, body)?;
-    // An unreadable `data` reads as none, as an absent one: the envelope's code decides.
-    let data = data.and_then(|raw| serde_json::from_str::<Value>(raw.get()).ok());
     // Codes that are errors of the request, whatever else the envelope carries.
     let request_error = api
         .code
@@ -113,7 +100,7 @@ fn read_envelope(
     status: u16,
     retry_after: Option<Duration>,
     body: &[u8],
-) -> Result<(ApiDetails, Option<&RawValue>)> {
+) -> Result<(ApiDetails, Option<Value>)> {
     let trimmed = body.trim_ascii_start();
     let looks_json = trimmed.first().is_some_and(|b| *b == b'{' || *b == b'[');
     if !looks_json {
@@ -198,15 +185,17 @@ fn api_message(prefix: &str, api: &ApiDetails) -> String {
     message
 }
 
-fn link(data: Option<&RawValue>, api_response_id: Option<String>) -> Result<PaymentLink> {
-    // `data` that is not an object, or whose fields are not strings, has no link.
-    let data = data.and_then(|raw| serde_json::from_str::<LinkData>(raw.get()).ok());
-    let (token, url) = data.map_or((None, None), |d| (d.payment_token, d.payment_url));
-    let field = |v: Option<Value>| match v {
+fn link(data: Option<Value>, api_response_id: Option<String>) -> Result<PaymentLink> {
+    // The strings are moved out of `data`, which is dropped here: no copy per payment.
+    let mut data = match data {
+        Some(Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    };
+    let mut field = |name: &str| match data.swap_remove(name) {
         Some(Value::String(s)) if !s.is_empty() => Some(s),
         _ => None,
     };
-    match (field(token), field(url)) {
+    match (field("payment_token"), field("payment_url")) {
         (Some(payment_token), Some(payment_url)) => Ok(PaymentLink {
             payment_token,
             payment_url,
@@ -495,6 +484,25 @@ mod tests {
         );
         assert_eq!(err(200, r#"{"message":"?"}"#).code(), ErrorCode::Decode);
         assert_eq!(err(500, &CREATED[..40]).code(), ErrorCode::ServerError);
+    }
+
+    #[test]
+    fn a_created_payments_data_is_read_as_an_object_only() {
+        // serde would read a struct from an array by position; `data` must be an object.
+        let array = r#"{"code":"201","data":["tok","https://checkout.example/p/tok"]}"#;
+        assert_eq!(err(200, array).code(), ErrorCode::Decode);
+        // A key given twice: the last one, as JSON parsers read it.
+        let twice =
+            r#"{"code":"201","data":{"payment_token":"a","payment_token":"b","payment_url":"u"}}"#;
+        let link = decode_payment_response(200, None, twice.as_bytes()).expect("link");
+        assert_eq!(link.payment_token, "b");
+        // JSON that is not valid anywhere in the body is refused, `data` included.
+        for bad in [r#""\ud800""#, "1e400"] {
+            let body = format!(
+                r#"{{"code":"201","data":{{"payment_token":"t","payment_url":"u","x":{bad}}}}}"#
+            );
+            assert_eq!(err(200, &body).code(), ErrorCode::Decode, "{body}");
+        }
     }
 
     #[test]
