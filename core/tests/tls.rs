@@ -94,3 +94,76 @@ async fn the_tls_cases() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The answer the dribbling server below encrypts: a created payment.
+const CREATED: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 120\r\n\r\n{\"code\":\"201\",\"message\":\"CREATED\",\"data\":{\"payment_token\":\"tok\",\"payment_url\":\"https://checkout.example/p/tok\"}}        ";
+
+/// A TLS answer dribbled a byte every 50 ms: each read of the socket gets its byte well within
+/// any read timeout, yet the call must end at its `timeout`. One read of a TLS stream reads the
+/// socket as often as a record needs, so every one of those reads is bounded by the attempt's
+/// deadline, not only the first. (Bounded only before each stream read, this call succeeded
+/// after the whole record had come, some 10 s later.)
+#[test]
+fn a_dribbled_tls_answer_ends_at_the_attempts_deadline() {
+    use std::io::{Read, Write};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
+    let dir = std::env::temp_dir().join(format!("cinetpay-tls-dribble-{}", std::process::id()));
+    cinetpay_emulator::tls::write_test_certificates(&dir).unwrap();
+    let certs = CertificateDer::pem_file_iter(dir.join("good.pem"))
+        .unwrap()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_file(dir.join("good.key")).unwrap();
+    let ca = std::fs::read_to_string(dir.join("ca.pem")).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let config = Arc::new(
+        rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap(),
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("https://{}", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let (mut tcp, _) = listener.accept().unwrap();
+        let mut tls = rustls::ServerConnection::new(config).unwrap();
+        let mut request = [0u8; 4096];
+        let _ = rustls::Stream::new(&mut tls, &mut tcp).read(&mut request);
+        tls.writer().write_all(CREATED).unwrap();
+        let mut records = Vec::new();
+        while tls.wants_write() {
+            tls.write_tls(&mut records).unwrap();
+        }
+        for byte in records {
+            std::thread::sleep(Duration::from_millis(50));
+            if tcp.write_all(&[byte]).is_err() {
+                break;
+            }
+        }
+    });
+    let mut settings = settings(&url, Some(&ca));
+    settings["timeout"] = json!(1);
+    let client = bridge::client_from_settings(&settings, false).unwrap();
+    let payment = json!({
+        "transaction_id": "RS-TLS-DRIBBLE", "amount": 100, "currency": "XOF",
+        "description": "Commande", "notify_url": "https://shop.example/notify",
+        "return_url": "https://shop.example/return",
+    });
+    let started = Instant::now();
+    let e = bridge::call_blocking(&client, "init_payment", &payment).expect_err("a timeout");
+    let took = started.elapsed();
+    assert_eq!(e.code(), ErrorCode::Timeout, "{e}");
+    // A behaviour bound, not a speed one: the deadline is 1 s, the whole answer 10 s away.
+    assert!(took < Duration::from_secs(4), "the call took {took:?}");
+    drop(client);
+    server.join().unwrap();
+}
