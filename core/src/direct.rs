@@ -98,9 +98,15 @@ impl Read for Socket {
     }
 }
 
+// Vectored writes forwarded too: rustls hands a TLS write over in pieces, which the socket
+// sends in one `writev` (the default would send them one by one).
 impl Write for Socket {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.tcp.write(buf)
+    }
+
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        self.tcp.write_vectored(bufs)
     }
 
     fn flush(&mut self) -> io::Result<()> {
