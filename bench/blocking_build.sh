@@ -1,7 +1,11 @@
-# Sourced by bench/blocking_vs_wrk.sh and bench/floors.sh, from the repository's root: release
-# builds of the C library (and bench/c_bench.c against it, in `$work`) and of the Python
-# extension into .venv, then the nginx stand-in (bench/standin.sh). Sets `work` and `url`, and
-# cleans both up on exit. `wrk_us` prints `wrk -t1 -c1`'s µs per request over `$secs` seconds.
+# Sourced by bench/blocking_vs_wrk.sh and bench/floors.sh, from the repository's root: builds
+# of the C library (and bench/c_bench.c against it, in `$work`) and of the Python extension into
+# .venv, then the nginx stand-in (bench/standin.sh). Sets `work` and `url`, and cleans both up
+# on exit. `wrk_us` prints `wrk -t1 -c1`'s µs per request over `$secs` seconds.
+#
+# PROFILE is the cargo profile built (default `dist`: what scripts/package ships, fat LTO and
+# one codegen unit). `PROFILE=release` measures the quicker-to-build profile earlier sessions
+# used: on these VMs it took 3 to 6 % longer per call where a round trip wakes an idle CPU.
 #
 # PLACE chooses where the processes run (taskset), the same for wrk and every client:
 #   PLACE=none  (default) where the scheduler puts them;
@@ -18,8 +22,9 @@ case ${PLACE:=none} in
 esac
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 triple=$(rustc -vV | sed -n 's/^host: //p')
-cargo build -q --release --target "$triple" -p cinetpay-c
-lib="$CARGO_TARGET_DIR/$triple/release"
+profile=${PROFILE:-dist}
+cargo build -q --profile "$profile" --target "$triple" -p cinetpay-c
+lib="$CARGO_TARGET_DIR/$triple/$profile"
 work=$(mktemp -d)
 standin_pid= worker= worker_cpus= on=
 cleanup() {
@@ -30,7 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT
 gcc -std=c11 -O2 -Wall -Iinclude bench/c_bench.c -L"$lib" -lcinetpay -Wl,-rpath,"$lib" -o "$work/c_bench"
-(. .venv/bin/activate && CARGO_BUILD_TARGET="$triple" maturin develop -q --release -m bindings-python/Cargo.toml >/dev/null)
+(. .venv/bin/activate && CARGO_BUILD_TARGET="$triple" maturin develop -q --profile "$profile" -m bindings-python/Cargo.toml >/dev/null)
 . bench/standin.sh
 if [ "$PLACE" != none ]; then
   worker=$(pgrep -P "$(cat /tmp/cinetpay-bench-nginx.pid 2>/dev/null || echo 0)" | head -1 || true)

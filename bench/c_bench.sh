@@ -7,11 +7,15 @@ cd "$(dirname "$0")/.."
 runs=${1:-3} secs=${2:-3}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 triple=$(rustc -vV | sed -n 's/^host: //p')
-cargo build -q --release --target "$triple" -p cinetpay-c -p cinetpay-bench
-lib="$CARGO_TARGET_DIR/$triple/release"
+# The library as scripts/package ships it (PROFILE=release for the quicker build).
+profile=${PROFILE:-dist}
+cargo build -q --release --target "$triple" -p cinetpay-bench
+cargo build -q --profile "$profile" --target "$triple" -p cinetpay-c
+lib="$CARGO_TARGET_DIR/$triple/$profile"
+server_bin="$CARGO_TARGET_DIR/$triple/release/cinetpay-bench"
 work=$(mktemp -d)
 gcc -std=c11 -O2 -Wall -Iinclude bench/c_bench.c -L"$lib" -lcinetpay -Wl,-rpath,"$lib" -o "$work/c_bench"
-"$lib/cinetpay-bench" --serve >"$work/server.out" &
+"$server_bin" --serve >"$work/server.out" &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 100); do [ -s "$work/server.out" ] && break; sleep 0.05; done
@@ -20,6 +24,6 @@ echo "| run | C API µs/call | wrk -t1 -c1 µs/request | C ÷ wrk |"
 echo "|---|---:|---:|---:|"
 for run in $(seq "$runs"); do
   c=$("$work/c_bench" "$url" "$secs")
-  rate=$("$lib/cinetpay-bench" --wrk "${url#http://}" 1 "$secs")
+  rate=$("$server_bin" --wrk "${url#http://}" 1 "$secs")
   awk -v run="$run" -v c="$c" -v rate="$rate" 'BEGIN { w = 1e6 / rate; printf "| %d | %.1f | %.1f | %.2f |\n", run, c, w, c / w }'
 done

@@ -2,7 +2,7 @@
 // A/B of two copies of the npm package in one process, sequential initPayment (or N in flight),
 // the two taking turns in slots, against cinetpay-bench's local server:
 //
-//   cargo build --release -p cinetpay-bench && (cd bindings-node && node scripts/build.js)
+//   cargo build --release -p cinetpay-bench && (cd bindings-node && CINETPAY_NODE_PROFILE=dist node scripts/build.js)
 //   node bench/node_ab.js DIR_A DIR_B [ROUNDS=10] [SLOT_SECONDS=1] [IN_FLIGHT=1]
 //
 // DIR_A is typically a copy of bindings-node/ from the previous commit (its JavaScript files

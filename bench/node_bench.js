@@ -2,7 +2,7 @@
 // The npm package beside axios (keep-alive agent, as in CinetPay's docs), global fetch and wrk,
 // against one local server, in one run:
 //
-//   cargo build --release -p cinetpay-bench && (cd bindings-node && node scripts/build.js)
+//   cargo build --release -p cinetpay-bench && (cd bindings-node && CINETPAY_NODE_PROFILE=dist node scripts/build.js)
 //   (cd bench && npm install) && node bench/node_bench.js [--seconds 3] [--rounds 1] [--place same|split]
 //
 // Prints Markdown tables. Only ratios within one run count. With --rounds R, each client runs R

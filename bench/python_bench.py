@@ -1,7 +1,7 @@
 """The Python package beside requests, httpx, aiohttp and wrk, against one local server, in one run.
 
     cargo build --release -p cinetpay-bench
-    (. .venv/bin/activate && maturin develop --release -m bindings-python/Cargo.toml)
+    (. .venv/bin/activate && maturin develop --profile dist -m bindings-python/Cargo.toml)
     .venv/bin/pip install -r bench/requirements.txt
     .venv/bin/python bench/python_bench.py [--seconds 3]
 

@@ -13,16 +13,17 @@ export declare class NativeClient {
   /**
    * Calls `operation` (one of `operations()`) with a JSON object. Returns
    * `{ ok: true, value }` through a promise, or `{ ok: false, error }` with the core's error
-   * object; a request refused by a local rule gets that answer at once, with no promise.
+   * object; a request refused by a local rule, or a local operation, gets that outcome at
+   * once as JSON text (`outcome_text`), with no promise.
    */
-  call(operation: string, payloadJson: string): Promise<CallOutcome> | CallOutcome
+  call(operation: string, payloadJson: string): Promise<CallOutcome> | string
   /**
    * Like `call`, for the transport of `transport.js`, which moves the bytes on the
-   * JavaScript thread: a local operation's outcome (or a refusal) at once, else the id of the
-   * call to run with the methods below. No thread of the SDK is involved (see the core's
+   * JavaScript thread: a local operation's outcome (or a refusal) at once as JSON text, else
+   * the id of the call to run with the methods below. No thread of the SDK is involved (see the core's
    * `exchange` module).
    */
-  begin(operation: string, payloadJson: string): number | CallOutcome
+  begin(operation: string, payloadJson: string): number | string
   /**
    * Where `begin`'s calls connect: `{ host, port, connect_timeout_ms, timeout_ms }`
    * (the same for every operation: they share `base_url`).
