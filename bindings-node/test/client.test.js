@@ -290,7 +290,8 @@ test('a panic in the core settles the promise as an internal error, and the clie
   const client = new native.NativeClient(JSON.stringify({ api_key: 'k-0000000000', site_id: '1', base_url: 'http://127.0.0.1:9' }));
   const first = client.call('_panic_for_tests', '{}');
   if (!(first instanceof Promise)) {
-    assert.equal(first.error.field, 'operation');
+    // An outcome known at once comes as JSON text.
+    assert.equal(JSON.parse(first).error.field, 'operation');
     t.skip('a release build: the panic operation exists only in debug builds');
     return;
   }
@@ -299,7 +300,7 @@ test('a panic in the core settles the promise as an internal error, and the clie
   const e = fromInfo(settled.error);
   assert.ok(e instanceof cinetpay.CinetPayError);
   assert.deepEqual([e.code, e.family], ['internal', 'internal']);
-  const after = client.call('check_payment', '{}');
+  const after = JSON.parse(client.call('check_payment', '{}'));
   assert.equal(after.ok, false);
   assert.equal(after.error.field, 'transaction_id');
 });

@@ -48,6 +48,52 @@ test('the loop transport wakes no thread of the SDK; the runtime transport wakes
   assert.ok(woken.loop < CALLS / 20, `loop transport: ${woken.loop} wake-ups for ${CALLS} calls`);
 });
 
+/** Whether `taskset` (util-linux) can confine a child process to one CPU here. */
+function hasTaskset() {
+  try {
+    require('node:child_process').execFileSync('taskset', ['-c', '0', 'true']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('confined to one CPU, a process keeps its calls on its own thread at 16 in flight; with two it hands some to the runtime', { skip: (!fs.existsSync('/proc/self/task') || !hasTaskset()) && 'needs Linux /proc and taskset' }, async (t) => {
+  // A child makes 10 rounds of 16 calls at once and reports how often the runtime's threads
+  // woke (runtimeWakeups, in the child). On one CPU the runtime's threads could only compete
+  // with the JavaScript thread for it (index.js, LOOP_IN_FLIGHT).
+  const script = `
+    const fs = require('node:fs');
+    const { Client } = require(${JSON.stringify(require.resolve('..'))});
+    ${runtimeWakeups.toString()}
+    (async () => {
+      const c = new Client({ apiKey: ${JSON.stringify(API_KEY)}, siteId: ${JSON.stringify(SITE_ID)}, baseUrl: ${JSON.stringify(emu.url)} });
+      let n = 0;
+      const one = () => c.initPayment({ transaction_id: 'CPU-' + process.pid + '-' + n++, amount: 100, currency: 'XOF',
+        description: 'd', notify_url: 'https://a.example/n', return_url: 'https://a.example/r' });
+      await Promise.all(Array.from({ length: 16 }, one));
+      const before = runtimeWakeups();
+      for (let round = 0; round < 10; round++) await Promise.all(Array.from({ length: 16 }, one));
+      console.log(JSON.stringify({ woken: runtimeWakeups() - before, calls: 160, cpus: require('node:os').availableParallelism() }));
+    })();`;
+  const run = (prefix) =>
+    new Promise((resolve, reject) =>
+      execFile(prefix[0], [...prefix.slice(1), process.execPath, '-e', script], { timeout: 30_000 }, (err, stdout, stderr) =>
+        err ? reject(new Error(`${err}: ${stderr}`)) : resolve(JSON.parse(stdout)),
+      ),
+    );
+  const confined = await run(['taskset', '-c', '0']);
+  t.diagnostic(`one CPU: ${JSON.stringify(confined)}`);
+  assert.equal(confined.cpus, 1);
+  assert.ok(confined.woken < confined.calls / 20, `one CPU: the runtime woke ${confined.woken} times for ${confined.calls} calls`);
+  // The control: with two CPUs the same calls do reach the runtime, so the measure sees them.
+  if (require('node:os').availableParallelism() > 1) {
+    const both = await run(['taskset', '-c', '0,1']);
+    t.diagnostic(`two CPUs: ${JSON.stringify(both)}`);
+    assert.ok(both.woken >= both.calls / 4, `two CPUs: the runtime woke ${both.woken} times for ${both.calls} calls`);
+  }
+});
+
 /** A Node HTTP server that answers every init with a created payment, counting connections. */
 async function countingServer(t, { closeAfterMs = null, chunked = false } = {}) {
   const state = { connections: 0 };
@@ -134,7 +180,7 @@ test('the native call table is empty after every kind of ending', async (t) => {
     const client = new native.NativeClient(JSON.stringify({ api_key: API_KEY, site_id: SITE_ID, base_url: url, timeout_ms: 300, max_retries: 1 }));
     const transport = new Transport(client);
     const started = client.begin('init_payment', JSON.stringify(body));
-    const outcome = typeof started === 'number' ? await transport.run(started) : started;
+    const outcome = typeof started === 'number' ? await transport.run(started) : JSON.parse(started);
     assert.equal(outcome.ok, name === 'ok', `${name}: ${JSON.stringify(outcome)}`);
     if (name !== 'ok') assert.equal(outcome.error.code === 'validation_error' ? 'validation' : outcome.error.code, name);
     assert.equal(client.callsRunning, 0, name);
@@ -143,14 +189,15 @@ test('the native call table is empty after every kind of ending', async (t) => {
 
 test('a panic on the loop transport is an internal error, and the client still works', (t) => {
   const client = new native.NativeClient(JSON.stringify({ api_key: 'k-0000000000', site_id: '1', base_url: 'http://127.0.0.1:9' }));
-  const first = client.begin('_panic_for_tests', '{}');
+  // An outcome known at once comes as JSON text.
+  const first = JSON.parse(client.begin('_panic_for_tests', '{}'));
   if (first.error.field === 'operation') {
     t.skip('a release build: the panic operation exists only in debug builds');
     return;
   }
   assert.deepEqual([first.ok, first.error.code, first.error.family], [false, 'internal', 'internal']);
   assert.equal(client.callsRunning, 0);
-  const after = client.begin('check_payment', '{}');
+  const after = JSON.parse(client.begin('check_payment', '{}'));
   assert.equal(after.error.field, 'transaction_id');
   assert.ok(CinetPayError);
 });
