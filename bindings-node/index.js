@@ -126,7 +126,7 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 // Many: the JavaScript thread itself can become the bottleneck, and the runtime's two threads
 // take the I/O off it, on another CPU. A process confined to one CPU (taskset, a cpuset) has no
 // other CPU: there the runtime's threads only compete with this one, and every call stays on
-// this thread (15 to 37 % more calls per second at 64 in flight: BENCHMARKS.md).
+// this thread (15 to 37 % less time per call at 64 in flight: BENCHMARKS.md).
 const LOOP_IN_FLIGHT = cpusAvailable() > 1 ? 4 : Infinity;
 
 /** The CPUs this process may run on (its affinity), where Node can tell. */
