@@ -20,8 +20,8 @@ export declare class NativeClient {
   /**
    * Like `call`, for the transport of `transport.js`, which moves the bytes on the
    * JavaScript thread: a local operation's outcome (or a refusal) at once as JSON text, else
-   * the id of the call to run with the methods below. No thread of the SDK is involved (see the core's
-   * `exchange` module).
+   * the id of the call to run with the methods below. No thread of the SDK is involved (see
+   * the core's `exchange` module).
    */
   begin(operation: string, payloadJson: string): number | string
   /**

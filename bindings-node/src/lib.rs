@@ -138,8 +138,8 @@ impl NativeClient {
 
     /// Like `call`, for the transport of `transport.js`, which moves the bytes on the
     /// JavaScript thread: a local operation's outcome (or a refusal) at once as JSON text, else
-    /// the id of the call to run with the methods below. No thread of the SDK is involved (see the core's
-    /// `exchange` module).
+    /// the id of the call to run with the methods below. No thread of the SDK is involved (see
+    /// the core's `exchange` module).
     #[napi(ts_return_type = "number | string")]
     pub fn begin(&mut self, operation: String, payload_json: String) -> Either<u32, String> {
         // A panic (a bug of the core) is the `internal` error object, as on every other path,
