@@ -12,6 +12,30 @@
 // printed beside it.
 
 const { spawnSync } = require('node:child_process');
+
+// --place same|split pins the server and this process as PLACE does for bench/blocking_vs_wrk.sh:
+// both on CPU 0, or the server on CPU 0 and this process (and wrk) on CPU 1.
+const place = process.argv.includes('--place') ? process.argv[process.argv.indexOf('--place') + 1] : 'none';
+if (!['none', 'same', 'split'].includes(place)) {
+  console.error('--place must be same or split');
+  process.exit(2);
+}
+// This process is confined from its start, by running again under taskset, before the package
+// loads: the package reads the CPUs it may use when it loads (index.js), as it would in a
+// process that taskset or a container's cpuset confines.
+if (place !== 'none' && !process.env.CINETPAY_BENCH_PLACED) {
+  const cpu = place === 'same' ? '0' : '1';
+  const again = spawnSync('taskset', ['-c', cpu, process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, CINETPAY_BENCH_PLACED: cpu },
+  });
+  if (again.error || again.status === null) {
+    console.error(`--place needs taskset (${again.error ? again.error.message : again.signal})`);
+    process.exit(2);
+  }
+  process.exit(again.status);
+}
+
 const http = require('node:http');
 const net = require('node:net');
 const axios = require('axios');
@@ -25,13 +49,6 @@ const IN_FLIGHT = 64;
 const option = (name) => Number(process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : NaN);
 const seconds = option('--seconds') || 3;
 const rounds = option('--rounds') || 1;
-// --place same|split pins the server and this process as PLACE does for bench/blocking_vs_wrk.sh:
-// both on CPU 0, or the server on CPU 0 and this process (and wrk) on CPU 1.
-const place = process.argv.includes('--place') ? process.argv[process.argv.indexOf('--place') + 1] : 'none';
-if (!['none', 'same', 'split'].includes(place)) {
-  console.error('--place must be same or split');
-  process.exit(2);
-}
 const wire = () => ({ apikey: API_KEY, site_id: SITE_ID, channels: 'ALL', ...payload() });
 
 async function rate(inFlight, one) {
@@ -97,13 +114,11 @@ function rawSocket(url) {
 
 async function main() {
   const { server, url } = await startServer(BENCH);
-  if (place !== 'none') {
-    const pin = (cpu, pid) => spawnSync('taskset', ['-apc', cpu, String(pid)], { stdio: 'ignore' }).status === 0;
-    if (!pin('0', server.pid) || !pin(place === 'same' ? '0' : '1', process.pid)) {
-      server.kill();
-      console.error('--place needs taskset');
-      process.exit(2);
-    }
+  // This process runs where --place put it (above); the server goes to CPU 0.
+  if (place !== 'none' && spawnSync('taskset', ['-apc', '0', String(server.pid)], { stdio: 'ignore' }).status !== 0) {
+    server.kill();
+    console.error('--place needs taskset');
+    process.exit(2);
   }
   const endpoint = `${url}/v2/payment`;
   try {

@@ -126,12 +126,18 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 // Many: the JavaScript thread itself can become the bottleneck, and the runtime's two threads
 // take the I/O off it, on another CPU. A process confined to one CPU (taskset, a cpuset) has no
 // other CPU: there the runtime's threads only compete with this one, and every call stays on
-// this thread (15 to 37 % less time per call at 64 in flight: BENCHMARKS.md).
+// this thread (15 to 37 % less time per call at 64 in flight: BENCHMARKS.md). Read once, when
+// the package loads.
 const LOOP_IN_FLIGHT = cpusAvailable() > 1 ? 4 : Infinity;
 
-/** The CPUs this process may run on (its affinity), where Node can tell. */
+/**
+ * How many CPUs this process may use, as Node reports it: its affinity (and, with libuv 1.49 or
+ * later, Node 22 and up, a cgroup's CPU quota); before Node 18.14, every CPU of the machine.
+ * When Node cannot tell, 2, which keeps the runtime's threads in use.
+ */
 function cpusAvailable() {
-  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const n = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return n > 0 ? n : 2;
 }
 
 /**

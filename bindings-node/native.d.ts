@@ -14,7 +14,7 @@ export declare class NativeClient {
    * Calls `operation` (one of `operations()`) with a JSON object. Returns
    * `{ ok: true, value }` through a promise, or `{ ok: false, error }` with the core's error
    * object; a request refused by a local rule, or a local operation, gets that outcome at
-   * once as JSON text (`outcome_text`), with no promise.
+   * once as JSON text, with no promise.
    */
   call(operation: string, payloadJson: string): Promise<CallOutcome> | string
   /**

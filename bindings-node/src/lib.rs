@@ -30,9 +30,9 @@ fn outcome(result: cinetpay::Result<Value>) -> Value {
 }
 
 /// An outcome known at once (a refusal by a local rule, a local operation's result) as JSON
-/// text, which `index.js` parses: V8 builds an error object from text in about 1.5 µs, napi
-/// property by property in about 8 (the error object has 13 fields), and a refusal must cost
-/// well under 20 µs (issue 10).
+/// text, which `index.js` parses: V8 builds the error object (12 fields) from text faster than
+/// napi builds it property by property, and a refusal must cost well under 20 µs (issue 10:
+/// the native `begin` of a refusal went from 8 to 11 µs to 5 to 6.5 µs, BENCHMARKS.md).
 fn outcome_text(result: cinetpay::Result<Value>) -> String {
     outcome(result).to_string()
 }
@@ -96,7 +96,7 @@ impl NativeClient {
     /// Calls `operation` (one of `operations()`) with a JSON object. Returns
     /// `{ ok: true, value }` through a promise, or `{ ok: false, error }` with the core's error
     /// object; a request refused by a local rule, or a local operation, gets that outcome at
-    /// once as JSON text (`outcome_text`), with no promise.
+    /// once as JSON text, with no promise.
     //
     // The payload is parsed and validated here, on the JavaScript thread, so a bad request never
     // costs a hop to another thread. The spawned future owns a clone of the core client (an
