@@ -3,10 +3,7 @@
 # .venv, then the nginx stand-in (bench/standin.sh). Sets `work` and `url`, and cleans both up
 # on exit. `wrk_us` prints `wrk -t1 -c1`'s µs per request over `$secs` seconds.
 #
-# PROFILE is the cargo profile built: `dist` (the default: what scripts/package ships, fat LTO
-# and one codegen unit) or `release` (quicker to build, and what earlier sessions measured: in
-# A/B on these VMs, -2 to 6 % slower per call where a round trip wakes an idle CPU, the same
-# warm).
+# PROFILE is the cargo profile built (bench/profile.sh: `dist` by default, or `release`).
 #
 # PLACE chooses where the processes run (taskset), the same for wrk and every client:
 #   PLACE=none  (default) where the scheduler puts them;
@@ -23,11 +20,7 @@ case ${PLACE:=none} in
 esac
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 triple=$(rustc -vV | sed -n 's/^host: //p')
-profile=${PROFILE:-dist}
-case $profile in
-  dist | release) ;;
-  *) echo "PROFILE must be dist or release" >&2; exit 2 ;;
-esac
+. bench/profile.sh
 cargo build -q --profile "$profile" --target "$triple" -p cinetpay-c
 lib="$CARGO_TARGET_DIR/$triple/$profile"
 work=$(mktemp -d)

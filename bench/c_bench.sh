@@ -8,11 +8,7 @@ runs=${1:-3} secs=${2:-3}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 triple=$(rustc -vV | sed -n 's/^host: //p')
 # The library as scripts/package ships it (PROFILE=release for the quicker build).
-profile=${PROFILE:-dist}
-case $profile in
-  dist | release) ;;
-  *) echo "PROFILE must be dist or release" >&2; exit 2 ;;
-esac
+. bench/profile.sh
 cargo build -q --release --target "$triple" -p cinetpay-bench
 cargo build -q --profile "$profile" --target "$triple" -p cinetpay-c
 lib="$CARGO_TARGET_DIR/$triple/$profile"

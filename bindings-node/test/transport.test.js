@@ -6,8 +6,9 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { execFile } = require('node:child_process');
+const { execFile, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
+const os = require('node:os');
 const http = require('node:http');
 const native = require('../native.js');
 const { Transport } = require('../transport.js');
@@ -64,7 +65,7 @@ function allowedCpus() {
 /** Whether `taskset` (util-linux) can confine a child process here. */
 function hasTaskset() {
   try {
-    require('node:child_process').execFileSync('taskset', ['-c', String(allowedCpus()[0] ?? 0), 'true']);
+    execFileSync('taskset', ['-c', String(allowedCpus()[0] ?? 0), 'true']);
     return true;
   } catch {
     return false;
@@ -73,7 +74,7 @@ function hasTaskset() {
 
 const confinable =
   (!fs.existsSync('/proc/self/task') && 'needs Linux /proc') ||
-  (typeof require('node:os').availableParallelism !== 'function' && 'needs os.availableParallelism (Node 18.14)') ||
+  (typeof os.availableParallelism !== 'function' && 'needs os.availableParallelism (Node 18.14)') ||
   (!hasTaskset() && 'needs taskset');
 
 test('confined to one CPU, a process keeps its calls on its own thread at 16 in flight; with two it hands some to the runtime', { skip: confinable }, async (t) => {
