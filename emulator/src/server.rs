@@ -50,6 +50,8 @@ GET  /_emulator/transaction      ?site_id=..&transaction_id=..: what init receiv
 GET  /_emulator/notifications    ?transaction_id=..: the notifications sent to notify_url
 GET  /_emulator/stats            API requests seen, payments created
 POST /_emulator/faults           spoil the next API answers (DELETE to clear)
+GET  /seamless/main.js           the Seamless SDK's stand-in (CinetPay.setConfig, getCheckout)
+GET  /seamless/frame             its checkout frame (POST /seamless/return ends it)
 GET  /health                     ok
 ";
 
